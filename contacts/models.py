@@ -168,10 +168,16 @@ class Contact(models.Model):
         related_name="contacts",
     )
     industry_groups = models.ManyToManyField(
-        IndustryGroup, verbose_name=_("industry groups"), blank=True, related_name="contacts"
+        IndustryGroup,
+        verbose_name=_("industry groups"),
+        blank=True,
+        related_name="contacts",
     )
     mailing_groups = models.ManyToManyField(
-        MailingGroup, verbose_name=_("mailing groups"), blank=True, related_name="contacts"
+        MailingGroup,
+        verbose_name=_("mailing groups"),
+        blank=True,
+        related_name="contacts",
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last modified"), auto_now=True)
@@ -191,10 +197,11 @@ class Contact(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(type="company", company__isnull=True)
-                | Q(type="person"),
+                condition=Q(type="company", company__isnull=True) | Q(type="person"),
                 name="contact_company_has_no_company",
-                violation_error_message=_("A company cannot belong to another company."),
+                violation_error_message=_(
+                    "A company cannot belong to another company."
+                ),
             ),
             models.CheckConstraint(
                 condition=~Q(company=F("id")),
@@ -272,7 +279,8 @@ class ContactBusinessRelation(models.Model):
                 ),
             ),
             models.CheckConstraint(
-                condition=Q(link_type="", link_no="") | (~Q(link_type="") & ~Q(link_no="")),
+                condition=Q(link_type="", link_no="")
+                | (~Q(link_type="") & ~Q(link_no="")),
                 name="business_relation_link_complete",
                 violation_error_message=_(
                     "A link needs both the table and the number."

@@ -68,7 +68,10 @@ class DocumentType(models.TextChoices):
     PURCHASE_CREDIT_MEMO = "purchase_credit_memo", _("Purchase credit memo")
     COVER_SHEET = "cover_sheet", _("Cover sheet")
     SALES_RETURN_ORDER = "sales_return_order", _("Sales return order")
-    SALES_FINANCE_CHARGE_MEMO = "sales_finance_charge_memo", _("Sales finance charge memo")
+    SALES_FINANCE_CHARGE_MEMO = (
+        "sales_finance_charge_memo",
+        _("Sales finance charge memo"),
+    )
     SALES_RETURN_RECEIPT = "sales_return_receipt", _("Sales return receipt")
     PURCHASE_RETURN_SHIPMENT = "purchase_return_shipment", _("Purchase return shipment")
     PURCHASE_RETURN_ORDER_CONFIRMATION = (
@@ -172,7 +175,10 @@ class InteractionTemplate(models.Model):
         _("unit cost (LCY)"), default=0, validators=[MinValueValidator(0)], **MONEY
     )
     unit_duration = models.DecimalField(
-        _("unit duration (min.)"), default=0, validators=[MinValueValidator(0)], **MINUTES
+        _("unit duration (min.)"),
+        default=0,
+        validators=[MinValueValidator(0)],
+        **MINUTES,
     )
     information_flow = models.CharField(
         _("information flow"),
@@ -417,7 +423,10 @@ class InteractionLogEntry(models.Model):
         related_name="interaction_entries",
     )
     information_flow = models.CharField(
-        _("information flow"), max_length=10, choices=InformationFlow.choices, blank=True
+        _("information flow"),
+        max_length=10,
+        choices=InformationFlow.choices,
+        blank=True,
     )
     initiated_by = models.CharField(
         _("initiated by"), max_length=10, choices=InitiatedBy.choices, blank=True
@@ -492,7 +501,9 @@ class InteractionLogEntry(models.Model):
         related_name="+",
     )
     canceled_at = models.DateTimeField(_("canceled at"), null=True, blank=True)
-    cancel_reason = models.CharField(_("reason for canceling"), max_length=200, blank=True)
+    cancel_reason = models.CharField(
+        _("reason for canceling"), max_length=200, blank=True
+    )
     # True when the entry was canceled by canceling its logged segment, so that
     # un-canceling the segment revives exactly those entries (DOMAIN §6.2).
     canceled_with_segment = models.BooleanField(
@@ -507,7 +518,10 @@ class InteractionLogEntry(models.Model):
         verbose_name_plural = _("interaction log entries")
         ordering = ["-date", "-entry_no"]
         permissions = [
-            ("cancel_interactionlogentry", _("Can cancel and un-cancel interaction log entries")),
+            (
+                "cancel_interactionlogentry",
+                _("Can cancel and un-cancel interaction log entries"),
+            ),
             ("evaluate_interactionlogentry", _("Can evaluate interaction log entries")),
             (
                 "delete_canceled_interactionlogentry",
@@ -556,7 +570,9 @@ class InteractionLogEntry(models.Model):
                 condition=~Q(document_type="") & ~Q(document_no=""),
                 name="entry_document_unique",
             ),
-            models.CheckConstraint(condition=Q(cost__gte=0), name="entry_cost_not_negative"),
+            models.CheckConstraint(
+                condition=Q(cost__gte=0), name="entry_cost_not_negative"
+            ),
             models.CheckConstraint(
                 condition=Q(duration__gte=0), name="entry_duration_not_negative"
             ),
@@ -637,7 +653,10 @@ class Segment(models.Model):
         related_name="segments",
     )
     information_flow = models.CharField(
-        _("information flow"), max_length=10, choices=InformationFlow.choices, blank=True
+        _("information flow"),
+        max_length=10,
+        choices=InformationFlow.choices,
+        blank=True,
     )
     initiated_by = models.CharField(
         _("initiated by"), max_length=10, choices=InitiatedBy.choices, blank=True
@@ -646,7 +665,10 @@ class Segment(models.Model):
         _("unit cost (LCY)"), default=0, validators=[MinValueValidator(0)], **MONEY
     )
     unit_duration = models.DecimalField(
-        _("unit duration (min.)"), default=0, validators=[MinValueValidator(0)], **MINUTES
+        _("unit duration (min.)"),
+        default=0,
+        validators=[MinValueValidator(0)],
+        **MINUTES,
     )
     correspondence_type = models.CharField(
         _("correspondence type"),
@@ -741,7 +763,10 @@ class SegmentLine(models.Model):
     campaign_target = models.BooleanField(_("campaign target"), default=False)
     campaign_response = models.BooleanField(_("campaign response"), default=False)
     information_flow = models.CharField(
-        _("information flow"), max_length=10, choices=InformationFlow.choices, blank=True
+        _("information flow"),
+        max_length=10,
+        choices=InformationFlow.choices,
+        blank=True,
     )
     initiated_by = models.CharField(
         _("initiated by"), max_length=10, choices=InitiatedBy.choices, blank=True

@@ -10,5 +10,7 @@ urlpatterns = [
         views.EntryDetailView.as_view(),
         name="entry-detail",
     ),
-    path("segments/<str:no>/", views.SegmentDetailView.as_view(), name="segment-detail"),
+    path(
+        "segments/<str:no>/", views.SegmentDetailView.as_view(), name="segment-detail"
+    ),
 ]

@@ -37,7 +37,8 @@ def entries(db):
 def raw_delete(entry_no: int) -> None:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
-            "DELETE FROM interactions_interactionlogentry WHERE entry_no = %s", [entry_no]
+            "DELETE FROM interactions_interactionlogentry WHERE entry_no = %s",
+            [entry_no],
         )
 
 

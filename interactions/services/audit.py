@@ -28,7 +28,9 @@ def record_audit(
         object_id = object_id or obj.pk
     return AuditEvent.objects.create(
         actor=actor if actor is not None and actor.is_authenticated else None,
-        actor_repr=actor.get_username() if actor is not None and actor.is_authenticated else "system",
+        actor_repr=actor.get_username()
+        if actor is not None and actor.is_authenticated
+        else "system",
         action=action,
         object_type=object_type,
         object_id=str(object_id),

@@ -36,7 +36,11 @@ def interaction_defaults(
 
 
 def render_content(
-    *, template: InteractionTemplate, contact: Contact, language: str, salesperson=None,
+    *,
+    template: InteractionTemplate,
+    contact: Contact,
+    language: str,
+    salesperson=None,
     date: dt.date | None = None,
 ) -> tuple[str, str]:
     """Merge the template content (subject, body) with plain values only."""
@@ -76,7 +80,10 @@ def create_interaction(
 
 
 def resume_interaction(
-    *, actor: AbstractBaseUser | None, entry: InteractionLogEntry, postpone: bool = False,
+    *,
+    actor: AbstractBaseUser | None,
+    entry: InteractionLogEntry,
+    postpone: bool = False,
     **values: Any,
 ) -> InteractionLogEntry:
     raise NotImplementedError
@@ -113,7 +120,11 @@ def record_document(
 
 
 def add_comment(
-    *, actor: AbstractBaseUser | None, entry: InteractionLogEntry, text: str,
-    code: str = "", date: dt.date | None = None,
+    *,
+    actor: AbstractBaseUser | None,
+    entry: InteractionLogEntry,
+    text: str,
+    code: str = "",
+    date: dt.date | None = None,
 ) -> EntryComment:
     raise NotImplementedError

@@ -21,11 +21,15 @@ def uncancel_entries(*, actor: AbstractBaseUser | None, entries) -> int:
     raise NotImplementedError
 
 
-def switch_canceled(*, actor: AbstractBaseUser | None, entries, reason: str = "") -> int:
+def switch_canceled(
+    *, actor: AbstractBaseUser | None, entries, reason: str = ""
+) -> int:
     raise NotImplementedError
 
 
-def evaluate_entries(*, actor: AbstractBaseUser | None, entries, evaluation: str) -> int:
+def evaluate_entries(
+    *, actor: AbstractBaseUser | None, entries, evaluation: str
+) -> int:
     raise NotImplementedError
 
 
