@@ -1,7 +1,8 @@
 """Shared fixtures: personas (STYLE.md) and master data."""
 
 import pytest
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group, Permission
+from rest_framework.authtoken.models import Token
 
 from tests import factories
 
@@ -27,6 +28,17 @@ STAFF_PERMISSIONS = [
     "interactions.view_loggedsegment",
     "interactions.change_loggedsegment",
 ]
+
+
+@pytest.fixture(autouse=True)
+def plain_static_files(settings):
+    """Render pages without a collected static manifest (no collectstatic in tests)."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {
+            "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        },
+    }
 
 
 def grant(user, *perms: str) -> None:
@@ -55,6 +67,20 @@ def staff_without_permission(db):
 @pytest.fixture
 def admin_user(db):
     return factories.UserFactory(username="admin", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def integrator(db):
+    """An ERP's API user: member of the Integrator group (made by migrate)."""
+    user = factories.UserFactory(username="erp")
+    user.groups.add(Group.objects.get(name="Integrator"))
+    return user
+
+
+@pytest.fixture
+def integrator_token(integrator) -> Token:
+    """The integrator's API token (``Authorization: Token <key>``)."""
+    return Token.objects.create(user=integrator)
 
 
 @pytest.fixture
