@@ -1,0 +1,58 @@
+"""Helpers for the ledger tests: entries are made through the services."""
+
+import datetime as dt
+from typing import Any
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from interactions.models import InteractionLogEntry, LoggedSegment
+from interactions.services import cancel_entries, create_interaction
+from tests import factories
+
+
+def make_entry(
+    contact=None, template=None, *, canceled: bool = False, **values: Any
+) -> InteractionLogEntry:
+    """One manual interaction via ``create_interaction`` (canceled if asked)."""
+    contact = contact or factories.CompanyFactory()
+    template = template or factories.TemplateFactory()
+    values.setdefault("salesperson", factories.SalespersonFactory(code="LEDGER"))
+    values.setdefault("date", dt.date(2026, 3, 2))
+    entry = create_interaction(actor=None, contact=contact, template=template, **values)
+    if canceled:
+        cancel_entries(actor=None, entries=[entry])
+        entry.refresh_from_db()
+    return entry
+
+
+def make_entries(count: int, **kwargs: Any) -> list[InteractionLogEntry]:
+    contact = kwargs.pop("contact", None) or factories.CompanyFactory()
+    template = kwargs.pop("template", None) or factories.TemplateFactory()
+    return [make_entry(contact, template, **kwargs) for _ in range(count)]
+
+
+def attachment_file(name: str = "letter.txt") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, b"Dear customer", content_type="text/plain")
+
+
+def put_in_logged_segment(
+    entries: list[InteractionLogEntry], *, canceled: bool = False, no: str = "SM1"
+) -> LoggedSegment:
+    """Attach entries to a logged segment.
+
+    Logging segments belongs to ``log_segment`` (tested elsewhere); here only
+    the link matters, so the rows are set directly.
+    """
+    logged = LoggedSegment.objects.create(
+        segment_no=no, description="Spring mailing", date=dt.date(2026, 3, 1)
+    )
+    InteractionLogEntry.objects.filter(pk__in=[e.pk for e in entries]).update(
+        logged_segment=logged, segment_no=no
+    )
+    if canceled:
+        InteractionLogEntry.objects.filter(logged_segment=logged).update(
+            canceled=True, canceled_with_segment=True
+        )
+        logged.canceled = True
+        logged.save(update_fields=["canceled"])
+    return logged
