@@ -1,5 +1,7 @@
 """Interaction groups, templates, the interaction log (ledger), segments and audit."""
 
+import uuid
+
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -790,10 +792,13 @@ class SegmentLine(models.Model):
         verbose_name = _("segment line")
         verbose_name_plural = _("segment lines")
         ordering = ["segment", "id"]
+        indexes = [
+            # "Contacts already in the segment" (add contacts), removing one
+            # contact by hand. Not unique: "allow existing contacts" adds a
+            # contact again, as in NAV.
+            models.Index(fields=["segment", "contact"], name="segment_line_contact_idx"),
+        ]
         constraints = [
-            models.UniqueConstraint(
-                fields=["segment", "contact"], name="segment_line_contact_unique"
-            ),
             models.CheckConstraint(
                 condition=Q(cost__gte=0), name="segment_line_cost_not_negative"
             ),
@@ -827,9 +832,13 @@ class SegmentCriteriaAction(models.Model):
     kind = models.CharField(_("action"), max_length=20, choices=Kind.choices)
     criteria = models.JSONField(_("criteria"), default=dict, blank=True)
     options = models.JSONField(_("options"), default=dict, blank=True)
-    # Exactly what the action changed, so "go back" can undo it: the contact
-    # ids it inserted, and full snapshots of the lines it removed.
-    inserted_contact_ids = models.JSONField(default=list, blank=True)
+    # Exactly what the action changed, so "go back" can undo it. The lines it
+    # inserted are this segment's lines with ids in [inserted_from_id,
+    # inserted_to_id] (one set-based insert while the segment is locked; lines
+    # re-inserted by "go back" keep their ids). Removed lines are kept as full
+    # snapshots (ids included) so they come back exactly as they were.
+    inserted_from_id = models.PositiveBigIntegerField(null=True, blank=True)
+    inserted_to_id = models.PositiveBigIntegerField(null=True, blank=True)
     removed_lines = models.JSONField(default=list, blank=True)
     line_count = models.PositiveIntegerField(_("lines affected"), default=0)
     actor = models.ForeignKey(
@@ -908,3 +917,107 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_repr} {self.action}"
+
+
+class BackgroundJob(models.Model):
+    """A long run (e.g. deleting canceled entries) done by the task worker.
+
+    The staff page and ``/api/v1/jobs/{id}/`` poll it for status and progress;
+    the task updates ``done``/``total`` after each committed batch.
+    """
+
+    class Kind(models.TextChoices):
+        DELETE_CANCELED_ENTRIES = (
+            "delete_canceled_entries",
+            _("Delete canceled interaction log entries"),
+        )
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        FAILED = "failed", _("Failed")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(_("kind"), max_length=40, choices=Kind.choices)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    total = models.PositiveBigIntegerField(_("total"), default=0)
+    done = models.PositiveBigIntegerField(_("done"), default=0)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    result = models.JSONField(_("result"), default=dict, blank=True)
+    message = models.CharField(_("message"), max_length=255, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("started by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="background_jobs",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("background job")
+        verbose_name_plural = _("background jobs")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.get_status_display()})"
+
+    @property
+    def progress_percent(self) -> int:
+        """Whole percent done, 100 once the job succeeded."""
+        if self.status == self.Status.SUCCEEDED:
+            return 100
+        if not self.total:
+            return 0
+        return min(100, self.done * 100 // self.total)
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
+
+
+class IdempotencyKey(models.Model):
+    """The first response to a creating API request sent with ``Idempotency-Key``.
+
+    A retry with the same key and the same request (``fingerprint``) gets this
+    response replayed instead of repeating the change; the same key with another
+    request is refused. One key per user; kept 24 hours
+    (``interactions_crm.idempotency``).
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    key = models.CharField(_("idempotency key"), max_length=255)
+    fingerprint = models.CharField(_("request fingerprint"), max_length=64)
+    status_code = models.PositiveSmallIntegerField(_("response status"))
+    response_body = models.JSONField(_("response body"), null=True, blank=True)
+    location = models.CharField(_("location"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("idempotency key")
+        verbose_name_plural = _("idempotency keys")
+        constraints = [
+            # Looking up a retry, and the race of two concurrent first requests.
+            models.UniqueConstraint(
+                fields=["user", "key"], name="idempotency_key_user_key_unique"
+            )
+        ]
+        indexes = [
+            # Pruning expired keys.
+            models.Index(fields=["created_at"], name="idempotency_key_created_idx")
+        ]
+
+    def __str__(self) -> str:
+        return self.key
