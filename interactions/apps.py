@@ -23,3 +23,8 @@ class InteractionsConfig(AppConfig):
         post_migrate.connect(
             sync_integrator_group, sender=self, dispatch_uid="sync_integrator_group"
         )
+        post_migrate.connect(
+            receivers.ensure_default_rows,
+            sender=self,
+            dispatch_uid="ensure_default_rows",
+        )

@@ -41,6 +41,12 @@ def plain_static_files(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hasher(settings):
+    """PBKDF2 costs seconds per user on a loaded machine; tests need no strength."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def grant(user, *perms: str) -> None:
     """Give ``user`` the named ``app_label.codename`` permissions."""
     for perm in perms:

@@ -84,3 +84,17 @@ def test_flush_empties_the_log_through_the_bypass():
     make_raw_entry(company, factories.TemplateFactory())
     call_command("flush", interactive=False, verbosity=0)
     assert InteractionLogEntry.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_flush_keeps_the_rows_the_application_needs():
+    from contacts.models import NumberSeries
+    from interactions.models import DocumentTemplateSetup, DocumentType
+
+    call_command("flush", interactive=False, verbosity=0)
+    assert set(NumberSeries.objects.values_list("code", flat=True)) >= {
+        "CONTACT",
+        "CAMPAIGN",
+        "SEGMENT",
+    }
+    assert DocumentTemplateSetup.objects.count() == len(DocumentType.values)
