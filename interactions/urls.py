@@ -1,15 +1,78 @@
 from django.urls import path
 
-from interactions import views
+from interactions import views, views_dashboard
 
 app_name = "interactions"
 
 urlpatterns = [
+    path("", views_dashboard.DashboardView.as_view(), name="dashboard"),
+    # Interaction log entries page and its actions (DOMAIN §6.1–6.3).
+    path("interactions/", views.EntryListView.as_view(), name="entry-list"),
+    path("interactions/export/", views.EntryExportView.as_view(), name="entry-export"),
+    path("interactions/bulk/", views.EntryBulkView.as_view(), name="entry-bulk"),
     path(
         "interactions/<int:entry_no>/",
         views.EntryDetailView.as_view(),
         name="entry-detail",
     ),
+    path(
+        "interactions/<int:entry_no>/attachment/",
+        views.EntryAttachmentView.as_view(),
+        name="entry-attachment",
+    ),
+    path(
+        "interactions/<int:entry_no>/comments/",
+        views.EntryCommentAddView.as_view(),
+        name="entry-comment-add",
+    ),
+    path(
+        "interactions/<int:entry_no>/cancel/",
+        views.EntryCancelView.as_view(),
+        name="entry-cancel",
+    ),
+    path(
+        "interactions/<int:entry_no>/uncancel/",
+        views.EntryUncancelView.as_view(),
+        name="entry-uncancel",
+    ),
+    path(
+        "interactions/<int:entry_no>/resend/",
+        views.EntryResendView.as_view(),
+        name="entry-resend",
+    ),
+    # Create interaction wizard (DOMAIN §4.3).
+    path(
+        "interactions/new/", views.CreateInteractionView.as_view(), name="entry-create"
+    ),
+    path(
+        "interactions/new/defaults/",
+        views.WizardDefaultsView.as_view(),
+        name="entry-create-defaults",
+    ),
+    # Postponed interactions (DOMAIN §4.4).
+    path(
+        "interactions/postponed/",
+        views.PostponedListView.as_view(),
+        name="postponed-list",
+    ),
+    path(
+        "interactions/postponed/<int:entry_no>/resume/",
+        views.PostponedResumeView.as_view(),
+        name="postponed-resume",
+    ),
+    path(
+        "interactions/postponed/delete/",
+        views.PostponedDeleteView.as_view(),
+        name="postponed-delete",
+    ),
+    # Delete canceled interaction log entries, as a background job (DOMAIN §6.4).
+    path(
+        "interactions/delete-canceled/",
+        views.DeleteCanceledView.as_view(),
+        name="entry-delete-canceled",
+    ),
+    path("jobs/<uuid:pk>/", views.JobDetailView.as_view(), name="job-detail"),
+    path("jobs/<uuid:pk>/resume/", views.JobResumeView.as_view(), name="job-resume"),
     path(
         "segments/<str:no>/", views.SegmentDetailView.as_view(), name="segment-detail"
     ),
