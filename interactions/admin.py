@@ -76,14 +76,13 @@ from interactions.services import (
     start_delete_canceled_job,
     switch_canceled,
 )
-from interactions.services.entries import MERGE_FIELDS
 from interactions.services.ledger import deleted_message
 from interactions.services.masterdata import (
-    ENTRY_REFERENCES,
     create_campaign,
     delete_master_record,
     save_master_record,
 )
+from interactions.services.merge import MERGE_FIELDS
 from interactions.services.setup import set_document_template
 
 admin.site.site_header = _("Interactions CRM administration")
@@ -158,15 +157,6 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 # --- master data ----------------------------------------------------------------
 
 
-def service_deletes(model: type) -> bool:
-    """Can ``delete_master_record`` delete rows of ``model``?
-
-    It deletes what entries can refer to (templates, groups, campaigns,
-    salespeople); other master data is not deletable in admin until it does.
-    """
-    return model in ENTRY_REFERENCES
-
-
 class MasterDataAdmin(ServiceAdmin):
     """Master data saved and deleted through the master-data services (§8, §9)."""
 
@@ -180,11 +170,6 @@ class MasterDataAdmin(ServiceAdmin):
 
     def service_delete(self, request, obj) -> None:
         delete_master_record(actor=request.user, instance=obj)
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return service_deletes(self.model) and super().has_delete_permission(
-            request, obj
-        )
 
     def save_formset(self, request, form, formset, change) -> None:
         """Inline rows (template content) go through the same services."""
@@ -321,11 +306,6 @@ class TemplateContentInline(admin.StackedInline):
     fields = ["language", "description", "subject", "body", "attachment"]
     autocomplete_fields = ["attachment"]
     extra = 0
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return service_deletes(self.model) and super().has_delete_permission(
-            request, obj
-        )
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)

@@ -8,7 +8,6 @@ into modules by subject; import from ``interactions.services``.
 from interactions.services.audit import record_audit
 from interactions.services.delivery import deliver_entries, resend_entries
 from interactions.services.entries import (
-    MERGE_FIELDS,
     RecordResult,
     add_comment,
     create_interaction,
@@ -40,6 +39,7 @@ from interactions.services.masterdata import (
     delete_master_record,
     save_master_record,
 )
+from interactions.services.merge import MERGE_FIELDS
 from interactions.services.segments import (
     add_contact_to_segment,
     add_contacts,

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from contacts.models import CorrespondenceType
 from interactions.models import DeliveryStatus, InteractionLogEntry
 from interactions.services.audit import record_audit
+from interactions.services.merge import merge, merge_context
 
 logger = logging.getLogger(__name__)
 
@@ -39,11 +40,21 @@ def deliver_on_commit(entry_nos: Sequence[int]) -> None:
 
 
 def build_message(entry: InteractionLogEntry) -> EmailMessage:
-    """The e-mail for one entry: its attachment's subject, body and file."""
+    """The e-mail for one entry: its attachment's subject, body and file.
+
+    Merge fields are filled in for the entry's contact: content stored for a
+    manual interaction is already merged (a no-op here), while a logged
+    segment's entries share one copy that still holds them.
+    """
     attachment = entry.attachment
+    context = merge_context(
+        contact=entry.contact, salesperson=entry.salesperson, date=entry.date
+    )
     message = EmailMessage(
-        subject=(attachment.subject if attachment else "") or entry.subject,
-        body=attachment.body if attachment else "",
+        subject=merge(
+            (attachment.subject if attachment else "") or entry.subject, context
+        ),
+        body=merge(attachment.body if attachment else "", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[entry.contact.email],
         reply_to=[entry.salesperson.email]

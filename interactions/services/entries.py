@@ -14,7 +14,6 @@ and differ only in which §4.2 checks apply (:class:`_Kind`).
 """
 
 import datetime as dt
-import re
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -27,7 +26,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError, QuerySet
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from contacts.models import (
@@ -50,6 +49,7 @@ from interactions.models import (
 )
 from interactions.services.audit import record_audit
 from interactions.services.delivery import deliver_on_commit
+from interactions.services.merge import merge, merge_context
 
 # --------------------------------------------------------------------------
 # Defaults (DOMAIN §4.1)
@@ -193,65 +193,6 @@ def _actor_or_none(actor: AbstractBaseUser | None) -> AbstractBaseUser | None:
 # --------------------------------------------------------------------------
 # Merge fields (DOMAIN §2: a restricted context of plain values)
 # --------------------------------------------------------------------------
-
-#: The merge fields a template author can use, in the order the UI lists them.
-MERGE_FIELDS: tuple[str, ...] = (
-    "contact.name",
-    "contact.no",
-    "contact.company_name",
-    "contact.job_title",
-    "contact.email",
-    "contact.address",
-    "contact.post_code",
-    "contact.city",
-    "contact.phone",
-    "salesperson.name",
-    "salesperson.email",
-    "salesperson.phone",
-    "salesperson.job_title",
-    "date",
-)
-
-# ``{{ name }}`` with optional spaces; anything else (tags, filters, other
-# names) is not a merge field and is left exactly as written.
-_PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_.]*)\s*\}\}")
-
-
-def merge_context(
-    *, contact: Contact, salesperson: Salesperson | None, date: dt.date
-) -> dict[str, str]:
-    """The plain string value of every merge field — never a model instance."""
-    return {
-        "contact.name": contact.name,
-        "contact.no": contact.no,
-        "contact.company_name": contact.company_name,
-        "contact.job_title": contact.job_title,
-        "contact.email": contact.email,
-        "contact.address": contact.address,
-        "contact.post_code": contact.post_code,
-        "contact.city": contact.city,
-        "contact.phone": contact.phone,
-        "salesperson.name": salesperson.name if salesperson else "",
-        "salesperson.email": salesperson.email if salesperson else "",
-        "salesperson.phone": salesperson.phone if salesperson else "",
-        "salesperson.job_title": salesperson.job_title if salesperson else "",
-        "date": formats.date_format(date, "DATE_FORMAT"),
-    }
-
-
-def merge(text: str, context: Mapping[str, str]) -> str:
-    """Replace whitelisted ``{{ name }}`` placeholders in one pass.
-
-    This is deliberately not the Django template language: no tags, filters,
-    attribute lookups or includes, so a template author can reach nothing but
-    the values in ``context``. Unknown placeholders stay as written (visible in
-    the preview), and substituted values are never expanded again.
-    """
-
-    def replace(match: re.Match[str]) -> str:
-        return context.get(match.group(1), match.group(0))
-
-    return _PLACEHOLDER.sub(replace, text)
 
 
 def render_content(

@@ -14,7 +14,7 @@ from django.db.models import ProtectedError, RestrictedError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from contacts.models import Salesperson
+from contacts.models import Contact, Salesperson
 from contacts.services import next_number
 from interactions.models import (
     Campaign,
@@ -38,10 +38,10 @@ ENTRY_REFERENCES: dict[type[models.Model], tuple[str, str]] = {
 
 
 def _label(instance: models.Model) -> dict[str, str]:
-    key_field, _relation = ENTRY_REFERENCES[type(instance)]
+    reference = ENTRY_REFERENCES.get(type(instance))
     return {
         "model": str(instance._meta.verbose_name),
-        "key": getattr(instance, key_field),
+        "key": getattr(instance, reference[0]) if reference else str(instance),
     }
 
 
@@ -67,17 +67,17 @@ def _protected_message(
 def delete_master_record(
     *, actor: AbstractBaseUser | None, instance: models.Model
 ) -> None:
-    """Delete a template, group, campaign or salesperson nothing refers to.
+    """Delete a master-data record (template, group, code table row …).
 
     Refused while interaction log entries refer to it, with a message naming
     how many (DOMAIN §8, an improvement over NAV), or while other records
     (templates of a group, segments, the template setup …) still use it.
     """
-    if type(instance) not in ENTRY_REFERENCES:
-        raise TypeError(f"delete_master_record does not handle {type(instance)!r}")
-    _key_field, relation = ENTRY_REFERENCES[type(instance)]
+    if isinstance(instance, Contact):
+        raise TypeError("Contacts are deleted by contacts.services.delete_contact")
+    reference = ENTRY_REFERENCES.get(type(instance))
     with transaction.atomic():
-        entries = getattr(instance, relation).count()
+        entries = getattr(instance, reference[1]).count() if reference else 0
         if entries:
             raise ValidationError(
                 {

@@ -322,10 +322,12 @@ def test_contact_page_links_its_interactions(admin_client, person):
     assert {e.pk for e in log.context["cl"].result_list} == {entry.pk}
 
 
-def test_master_data_the_service_cannot_delete_is_not_deletable(admin_client):
+def test_unused_code_table_row_is_deleted_through_the_service(admin_client):
     group = factories.MailingGroupFactory(code="NEWSLETTER")
 
     response = admin_client.post(admin_url(group, "delete", group.pk), {"post": "yes"})
 
-    assert response.status_code == 403
-    group.refresh_from_db()
+    assert response.status_code == 302
+    assert not type(group).objects.filter(pk=group.pk).exists()
+    assert AuditEvent.objects.filter(action="mailinggroup.delete").count() == 1
+

@@ -112,9 +112,30 @@ def test_group_still_used_by_templates_is_refused_with_a_clear_message(admin_use
     assert not AuditEvent.objects.filter(action="interactiongroup.delete").exists()
 
 
-def test_other_models_are_not_handled(admin_user, company):
+def test_contacts_are_not_handled(admin_user, company):
     with pytest.raises(TypeError):
         delete_master_record(actor=admin_user, instance=company)
+
+
+def test_unused_code_table_row_is_deleted_and_audited(admin_user):
+    group = factories.MailingGroupFactory(code="NEWSLETTER")
+
+    delete_master_record(actor=admin_user, instance=group)
+
+    assert not type(group).objects.filter(pk=group.pk).exists()
+    assert AuditEvent.objects.filter(action="mailinggroup.delete").count() == 1
+
+
+def test_business_relation_in_use_is_refused(admin_user, company):
+    link = factories.ContactBusinessRelationFactory(
+        contact=company, business_relation__code="CUST"
+    )
+
+    with pytest.raises(ValidationError) as exc:
+        delete_master_record(actor=admin_user, instance=link.business_relation)
+
+    assert "CUST" in refusal(exc)
+    assert type(link.business_relation).objects.filter(code="CUST").exists()
 
 
 def test_save_new_template_is_audited_with_its_values(admin_user):

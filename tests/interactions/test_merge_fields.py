@@ -7,7 +7,7 @@ from django.conf import settings
 from django.utils import formats
 
 from interactions.services import MERGE_FIELDS, render_content
-from interactions.services.entries import merge
+from interactions.services.merge import merge
 from tests import factories
 
 DATE = dt.date(2026, 3, 2)
