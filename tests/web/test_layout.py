@@ -133,3 +133,13 @@ def test_base_page_has_htmx_and_csrf_header(client, staff_user):
     assert "django_htmx/htmx" in html or "htmx.min.js" in html
     assert 'hx-headers=\'{"X-CSRFToken": "' in html
     assert "cdn" not in html.lower()
+
+
+def test_language_switch_works_before_logging_in(client):
+    response = client.post(
+        "/i18n/setlang/", {"language": "nb", "next": "/accounts/login/"}
+    )
+
+    assert response.status_code == 302
+    assert response.url == "/accounts/login/"
+    assert response.cookies["django_language"].value == "nb"
