@@ -51,7 +51,6 @@ from interactions.models import (
     InteractionGroup,
     InteractionLogEntry,
     InteractionTemplate,
-    Segment,
 )
 from interactions.services import (
     add_comment,
@@ -1108,16 +1107,7 @@ class JobResumeView(StaffPermissionMixin, View):
             messages.info(request, _("The job has been queued again."))
         return redirect("interactions:job-detail", pk=job.pk)
 
-
-# --- Segments (placeholder until the segment pages exist) -----------------------------
-
-
-class SegmentDetailView(StaffPermissionMixin, DetailView):
-    permission_required = "interactions.view_segment"
-    model = Segment
-    slug_field = "no"
-    slug_url_kwarg = "no"
-    template_name = "interactions/segment_detail.html"
+    # --- Segments (placeholder until the segment pages exist) -----------------------------
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
