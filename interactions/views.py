@@ -1106,10 +1106,3 @@ class JobResumeView(StaffPermissionMixin, View):
         else:
             messages.info(request, _("The job has been queued again."))
         return redirect("interactions:job-detail", pk=job.pk)
-
-    # --- Segments (placeholder until the segment pages exist) -----------------------------
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
-        context["lines"] = self.object.lines.select_related("contact")[:200]
-        return context
