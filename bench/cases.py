@@ -1,0 +1,747 @@
+"""The six cases of DESIGN.md §8, each measured against a baseline of this run.
+
+Every case function takes the shared :class:`Context` and returns its
+:class:`~bench.harness.Check` rows. Request cases go through Django's test
+``Client`` (the whole middleware, authentication and rendering stack, no
+network); bulk cases call the services directly, as a view or task would.
+"""
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.db import connection, transaction
+from django.http import HttpResponse
+from django.test import Client, override_settings
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+
+from bench import baseline
+from bench.dataset import Dataset, generated_rows
+from bench.harness import (
+    Check,
+    PeakRss,
+    captured_queries,
+    explain,
+    explain_slowest,
+    in_turns,
+    median_ms,
+    progress,
+    python_profile,
+    sample_round_robin,
+    timed,
+    top_queries,
+)
+from bench.segment_log import raw_insert_select
+from interactions.api import entries as api_entries
+from interactions.filters import EntryFilterSet
+from interactions.models import (
+    EntryComment,
+    InteractionLogEntry,
+    LoggedSegment,
+    Segment,
+)
+from interactions.services import (
+    CanceledEntryFilter,
+    delete_canceled_entries,
+    log_segment,
+)
+from interactions.views import EXPORT_COLUMNS, SORTS
+from interactions_crm.keyset import encode_cursor
+
+API_LIST = "/api/v1/interactions/"
+EXPORT_URL = "/interactions/export/"
+LOG_PAGE = "/interactions/"
+DEEP_ROWS = 10_000
+API_PAGE = 50
+TIMELINE_LIMIT_MS = 30
+MEMORY_LIMIT_MB = 100
+GROWTH_LIMIT = 1.5
+PROFILE_ROWS = 100_000  # the export's Python profile covers this many rows
+ORDERING = ("-date", "-entry_no")
+
+CASE_SEGMENT = "1. Log a segment"
+CASE_DELETE = "2. Delete canceled entries"
+CASE_API = "3. API list, filtered"
+CASE_TIMELINE = "4. Contact timeline"
+CASE_EXPORT = "5. CSV export"
+CASE_GROWTH = "6. Cost growth"
+
+
+@dataclass
+class Context:
+    """What every case needs: the dataset, a user, clients, how often to run."""
+
+    dataset: Dataset
+    user: User
+    api: Client
+    web: Client
+    runs: int
+    heavy_runs: int
+    warmup: int
+    # URL -> median CPU ms of this process (Python side of a request).
+    cpu_ms: dict[str, float] = field(default_factory=dict)
+
+
+def bench_user() -> tuple[User, str]:
+    """A superuser for the benchmark and its API token (created once)."""
+    user, _created = User.objects.get_or_create(
+        username="bench", defaults={"is_staff": True, "is_superuser": True}
+    )
+    token, _created = Token.objects.get_or_create(user=user)
+    return user, token.key
+
+
+def make_context(dataset: Dataset, *, runs: int, heavy_runs: int) -> Context:
+    user, key = bench_user()
+    web = Client()
+    web.force_login(user)
+    return Context(
+        dataset=dataset,
+        user=user,
+        api=Client(headers={"Authorization": f"Token {key}"}),
+        web=web,
+        runs=runs,
+        heavy_runs=heavy_runs,
+        warmup=max(1, runs // 5),
+    )
+
+
+def get_ok(client: Client, url: str) -> HttpResponse:
+    """GET ``url``, insist on 200 and read the whole body."""
+    response = client.get(url)
+    if response.status_code != 200:
+        raise RuntimeError(f"GET {url} answered {response.status_code}")
+    if not response.streaming:
+        response.content  # noqa: B018 - rendering is part of the cost
+    return response
+
+
+def time_gets(ctx: Context, pages: dict[str, tuple[Client, str]]) -> dict:
+    """Wall-clock timings of GET for each (client, URL), taken in turns.
+
+    Returns name → list of seconds; each URL's Python CPU median goes to
+    ``ctx.cpu_ms`` for the notes.
+    """
+    calls = {
+        name: (lambda client=client, url=url: get_ok(client, url))
+        for name, (client, url) in pages.items()
+    }
+    results = sample_round_robin(calls, runs=ctx.runs, warmup=ctx.warmup)
+    for name, (_client, url) in pages.items():
+        ctx.cpu_ms[url] = median_ms(results[name][1])
+    return {name: wall for name, (wall, _cpu) in results.items()}
+
+
+def cpu_note(ctx: Context, *urls: str) -> str:
+    """ "Python CPU a / b ms" for the URLs timed with :func:`time_gets`."""
+    values = " / ".join(f"{ctx.cpu_ms[url]:.1f}" for url in urls if url in ctx.cpu_ms)
+    return f"Python CPU median {values} ms" if values else ""
+
+
+def request_diagnosis(client: Client, url: str) -> dict[str, Any]:
+    """Where one request spends its time: SQL, the slowest plan, Python."""
+    with captured_queries() as queries:
+        get_ok(client, url)
+    return {
+        "queries": len(queries.captured_queries),
+        "slowest statements": top_queries(queries.captured_queries),
+        "EXPLAIN ANALYZE of the slowest SELECT": explain_slowest(
+            queries.captured_queries
+        ),
+        "Python profile (own time, one request)": "\n".join(
+            python_profile(lambda: get_ok(client, url))
+        ),
+    }
+
+
+def query_count(client: Client, url: str) -> int:
+    with captured_queries() as queries:
+        get_ok(client, url)
+    return len(queries.captured_queries)
+
+
+def _diagnose_if_failed(checks: list[Check], diagnose: Callable[[], dict]) -> None:
+    """Attach ``diagnose()`` to every failed check (computed once)."""
+    failed = [check for check in checks if not check.passed]
+    if failed:
+        diagnosis = diagnose()
+        for check in failed:
+            check.diagnosis = diagnosis
+
+
+# --- 6. Growth: the same pages on a small and on the full log ---------------------
+
+
+def growth_urls(dataset: Dataset) -> dict[str, tuple[str, str]]:
+    """Name → (client, URL) of the pages whose cost must not grow with the log."""
+    return {
+        "API list, first page (filtered)": (
+            "api",
+            f"{API_LIST}?{urlencode({'group': dataset.filter_group})}",
+        ),
+        "Log page /interactions/, first page": ("web", LOG_PAGE),
+        f"Contact card, contact with {dataset.probe_entries} entries": (
+            "web",
+            f"/contacts/{dataset.probe_contact_no}/",
+        ),
+    }
+
+
+@dataclass(frozen=True)
+class Timing:
+    """Wall-clock samples of one page and the Python CPU median (ms)."""
+
+    wall: list[float]
+    cpu_ms: float
+
+
+def growth_samples(ctx: Context) -> dict[str, Timing]:
+    """Timings of :func:`growth_urls` on the current dataset."""
+    pages = {
+        name: (getattr(ctx, client_name), url)
+        for name, (client_name, url) in growth_urls(ctx.dataset).items()
+    }
+    walls = time_gets(ctx, pages)
+    return {
+        name: Timing(wall=walls[name], cpu_ms=ctx.cpu_ms[url])
+        for name, (_client, url) in pages.items()
+    }
+
+
+def growth_checks(
+    small: dict[str, Timing], small_entries: int, ctx: Context
+) -> list[Check]:
+    """Each page on the full log against the same page on the small one."""
+    urls = growth_urls(ctx.dataset)
+    checks = []
+    for name, full in growth_samples(ctx).items():
+        check = Check(
+            case=CASE_GROWTH,
+            what=f"{name} at {ctx.dataset.entries:,} entries",
+            value=median_ms(full.wall),
+            unit="ms",
+            kind="max_ratio",
+            limit=GROWTH_LIMIT,
+            baseline_what=f"same at {small_entries:,} entries",
+            baseline=median_ms(small[name].wall),
+            runs=len(full.wall),
+            detail=f"Python CPU median {full.cpu_ms:.1f} ms (full) / "
+            f"{small[name].cpu_ms:.1f} ms (small)",
+            samples=full.wall,
+            baseline_samples=small[name].wall,
+        )
+        if not check.passed:
+            client_name, url = urls[name]
+            check.diagnosis = request_diagnosis(getattr(ctx, client_name), url)
+        checks.append(check)
+    return checks
+
+
+# --- 4. Contact timeline -----------------------------------------------------------
+
+
+def timeline_checks(ctx: Context) -> list[Check]:
+    data = ctx.dataset
+    pages = {
+        f"Contact card /contacts/<no>/, person with {data.heavy_entries:,} entries": (
+            ctx.web,
+            f"/contacts/{data.heavy_contact_no}/",
+            f"/contacts/{data.probe_contact_no}/",
+        ),
+        "API contacts/{no}/interactions/, same person": (
+            ctx.api,
+            f"/api/v1/contacts/{data.heavy_contact_no}/interactions/",
+            f"/api/v1/contacts/{data.probe_contact_no}/interactions/",
+        ),
+        f"Contact card, its company ({data.company_entries:,} entries, roll-up)": (
+            ctx.web,
+            f"/contacts/{data.company_no}/",
+            None,
+        ),
+    }
+    walls = time_gets(
+        ctx, {what: (client, url) for what, (client, url, _small) in pages.items()}
+    )
+    checks = []
+    for what, (client, url, small_url) in pages.items():
+        samples = walls[what]
+        check = Check(
+            case=CASE_TIMELINE,
+            what=what,
+            value=median_ms(samples),
+            unit="ms",
+            kind="max_value",
+            limit=TIMELINE_LIMIT_MS,
+            runs=len(samples),
+            detail=cpu_note(ctx, url),
+            samples=samples,
+        )
+        checks.append(check)
+        if small_url is not None:
+            checks.append(
+                Check(
+                    case=CASE_TIMELINE,
+                    what=f"queries: {what.split(',')[0]}",
+                    value=query_count(client, url),
+                    unit="queries",
+                    kind="equal",
+                    limit=0,
+                    baseline_what=f"contact with {data.probe_entries} entries",
+                    baseline=query_count(client, small_url),
+                )
+            )
+        if not check.passed:
+            check.diagnosis = request_diagnosis(client, url)
+    return checks
+
+
+# --- 3. API list: first page, 10,000 rows deep, page-number baseline ---------------
+
+
+def _deep_cursor(group: str, depth: int) -> tuple[str, int]:
+    """The API cursor after row ``depth`` of the filtered list, and the next entry."""
+    rows = list(
+        api_entries()
+        .filter(group__code=group)
+        .order_by(*ORDERING)
+        .values_list("date", "entry_no")[depth - 1 : depth + 1]
+    )
+    (date, entry_no), (_next_date, next_entry_no) = rows
+    return encode_cursor([date, entry_no]), next_entry_no
+
+
+def api_checks(ctx: Context) -> list[Check]:
+    data = ctx.dataset
+    # A whole number of pages, so the page-number baseline shows the same rows.
+    depth = min(DEEP_ROWS, (data.filter_matches - API_PAGE - 1) // API_PAGE * API_PAGE)
+    cursor, expected_first = _deep_cursor(data.filter_group, depth)
+    query = {"group": data.filter_group}
+    first_url = f"{API_LIST}?{urlencode(query)}"
+    deep_url = f"{API_LIST}?{urlencode({**query, 'cursor': cursor})}"
+    page = depth // API_PAGE + 1
+    base_first = f"{baseline.URL}?{urlencode(query)}"
+    base_deep = f"{baseline.URL}?{urlencode({**query, 'page': page})}"
+
+    deep = get_ok(ctx.api, deep_url).json()["results"]
+    if len(deep) != API_PAGE or deep[0]["entry_no"] != expected_first:
+        raise RuntimeError("The deep API page does not start at the expected row.")
+    # The baseline URLconf also serves the application's URLs, so all four
+    # pages are timed in turns under one override.
+    with override_settings(ROOT_URLCONF="bench.baseline"):
+        base_rows = get_ok(ctx.api, base_deep).json()["results"]
+        if [r["entry_no"] for r in base_rows] != [r["entry_no"] for r in deep]:
+            raise RuntimeError("The baseline's deep page holds other rows.")
+        walls = time_gets(
+            ctx,
+            {
+                "first": (ctx.api, first_url),
+                "deep": (ctx.api, deep_url),
+                "base_first": (ctx.api, base_first),
+                "base_deep": (ctx.api, base_deep),
+            },
+        )
+        base_diagnosis = request_diagnosis(ctx.api, base_deep)
+    first, deep_samples = walls["first"], walls["deep"]
+    base_first_samples, base_deep_samples = walls["base_first"], walls["base_deep"]
+
+    deep_what = f"page {depth:,} rows deep (cursor)"
+    note = (
+        f"filter `group={data.filter_group}` matches {data.filter_matches:,} "
+        f"entries; {API_PAGE} per page; baseline page {page} = the same rows"
+    )
+    if depth < DEEP_ROWS:
+        note += f"; only {depth:,} rows deep: the filtered log is smaller"
+    checks = [
+        Check(
+            case=CASE_API,
+            what=deep_what,
+            value=median_ms(deep_samples),
+            unit="ms",
+            kind="max_ratio",
+            limit=1.5,
+            baseline_what="first page",
+            baseline=median_ms(first),
+            runs=len(first),
+            detail=f"{note}; {cpu_note(ctx, deep_url, first_url)} (deep / first)",
+            samples=deep_samples,
+            baseline_samples=first,
+        ),
+        Check(
+            case=CASE_API,
+            what=deep_what,
+            value=median_ms(deep_samples),
+            unit="ms",
+            kind="min_ratio",
+            limit=10,
+            baseline_what=f"ModelViewSet + PageNumberPagination, page {page}",
+            baseline=median_ms(base_deep_samples),
+            runs=len(deep_samples),
+            detail=f"baseline {cpu_note(ctx, base_deep)}",
+            samples=deep_samples,
+            baseline_samples=base_deep_samples,
+        ),
+        Check(
+            case=CASE_API,
+            what="first page (cursor)",
+            value=median_ms(first),
+            unit="ms",
+            kind="info",
+            limit=0,
+            baseline_what="ModelViewSet + PageNumberPagination, page 1",
+            baseline=median_ms(base_first_samples),
+            runs=len(first),
+            samples=first,
+            baseline_samples=base_first_samples,
+            # Kept in results.json: what the page-number baseline spends.
+            diagnosis={"baseline deep page": base_diagnosis},
+        ),
+    ]
+    deep_ratio, vs_baseline = checks[0], checks[1]
+    if not (deep_ratio.passed and vs_baseline.passed):
+        diagnosis = request_diagnosis(ctx.api, deep_url)
+        deep_ratio.diagnosis = {"deep page": diagnosis}
+        vs_baseline.diagnosis = {"deep page": diagnosis, "baseline": base_diagnosis}
+    return checks
+
+
+# --- 5. CSV export ------------------------------------------------------------------
+
+
+def _export_queryset() -> Any:
+    """The rows of the unfiltered export: the view's own queryset and columns."""
+    filterset = EntryFilterSet({}, queryset=InteractionLogEntry.objects.visible())
+    return filterset.qs.order_by(*SORTS["newest"][0]).values_list(
+        *(name for name, _label in EXPORT_COLUMNS)
+    )
+
+
+def _last_rows_query() -> str:
+    """Export filter for the newest PROFILE_ROWS entries (a cheaper profile)."""
+    last = InteractionLogEntry.objects.order_by("-entry_no").values_list(
+        "entry_no", flat=True
+    )[:1]
+    return urlencode({"entry_no_from": max(1, last[0] - PROFILE_ROWS + 1)})
+
+
+def _stream_export(client: Client, query: str = "") -> tuple[int, int]:
+    """Download the export; return (bytes, lines) without keeping the body."""
+    response = get_ok(client, f"{EXPORT_URL}?{query}" if query else EXPORT_URL)
+    size = lines = 0
+    for chunk in response.streaming_content:
+        size += len(chunk)
+        lines += chunk.count(b"\n")
+    response.close()
+    return size, lines
+
+
+def _copy_export() -> tuple[int, int]:
+    """``COPY (the export query) TO STDOUT`` as CSV through psycopg 3."""
+    sql, params = _export_queryset().query.sql_with_params()
+    statement = connection.ops.compose_sql(sql, params)
+    connection.ensure_connection()
+    size = lines = 0
+    with connection.connection.cursor() as cursor:
+        copy_sql = f"COPY ({statement}) TO STDOUT WITH (FORMAT csv, HEADER)"
+        with cursor.copy(copy_sql) as copy:
+            for block in copy:
+                size += len(block)
+                lines += bytes(block).count(b"\n")
+    return size, lines
+
+
+def export_checks(ctx: Context) -> list[Check]:
+    expected_lines = ctx.dataset.entries + 1
+    export_samples: list[float] = []
+    copy_samples: list[float] = []
+    growth: list[float] = []
+
+    def export() -> None:
+        with PeakRss() as memory:
+            start = time.perf_counter()
+            _size, lines = _stream_export(ctx.web)
+            export_samples.append(time.perf_counter() - start)
+        growth.append(memory.growth_mb)
+        if lines != expected_lines:
+            raise RuntimeError(f"The export has {lines} lines, not {expected_lines}")
+
+    def copy() -> None:
+        copy_samples.append(timed(_copy_export))
+
+    for run in range(ctx.heavy_runs):
+        progress(f"  export run {run + 1}/{ctx.heavy_runs}")
+        in_turns(run, copy, export)
+    checks = [
+        Check(
+            case=CASE_EXPORT,
+            what=f"GET {EXPORT_URL} ({ctx.dataset.entries:,} rows, streamed)",
+            value=median_ms(export_samples),
+            unit="ms",
+            kind="max_ratio",
+            limit=3,
+            baseline_what="raw COPY … TO STDOUT (psycopg 3)",
+            baseline=median_ms(copy_samples),
+            runs=len(export_samples),
+            samples=export_samples,
+            baseline_samples=copy_samples,
+        ),
+        Check(
+            case=CASE_EXPORT,
+            what="RSS growth during the export (max of runs)",
+            value=max(growth),
+            unit="MB",
+            kind="max_value",
+            limit=MEMORY_LIMIT_MB,
+            runs=len(growth),
+            samples=growth,
+        ),
+    ]
+    _diagnose_if_failed(checks, lambda: _export_diagnosis(ctx.web))
+    return checks
+
+
+def _export_diagnosis(client: Client) -> dict[str, Any]:
+    """Split the export's time: database + ORM rows vs CSV + HTTP streaming."""
+    queryset = _export_queryset()
+
+    def iterate() -> None:
+        for _row in queryset.iterator(chunk_size=2000):
+            pass
+
+    sql, params = queryset.query.sql_with_params()
+    return {
+        "ORM rows only (values_list().iterator(chunk_size=2000)), ms": round(
+            timed(iterate) * 1000
+        ),
+        f"Python profile of an export of the last {PROFILE_ROWS:,} entries "
+        "(own time)": "\n".join(
+            python_profile(lambda: _stream_export(client, _last_rows_query()))
+        ),
+        "EXPLAIN ANALYZE of the export query": explain(
+            connection.ops.compose_sql(sql, params)
+        ),
+    }
+
+
+# --- 1. Log a segment ---------------------------------------------------------------
+
+
+def _vacuum_entries() -> None:
+    """Clear the dead rows a rolled-back or deleted run left behind."""
+    with connection.cursor() as cursor:
+        for model in (InteractionLogEntry, EntryComment):
+            cursor.execute(f"VACUUM (ANALYZE) {model._meta.db_table}")
+
+
+def _rolled_back(
+    prepare: Callable[[], Callable[[], Any]], segment_no: str, expected: int
+) -> float:
+    """Seconds the function made by ``prepare()`` takes, then roll everything back.
+
+    ``prepare`` runs untimed in the same transaction. Afterwards (untimed,
+    before the rollback) the entries carrying the segment's number are
+    counted, so both sides provably inserted them all.
+    """
+    with transaction.atomic():
+        try:
+            elapsed = timed(prepare())
+            count = InteractionLogEntry.objects.filter(segment_no=segment_no).count()
+            if count != expected:
+                raise RuntimeError(f"Inserted {count} entries, expected {expected}")
+        finally:
+            transaction.set_rollback(True)
+    _vacuum_entries()
+    return elapsed
+
+
+def segment_checks(ctx: Context) -> list[Check]:
+    data = ctx.dataset
+    segment = Segment.objects.get(no=data.segment_no)
+    expected = data.segment_lines
+
+    def service() -> None:
+        log_segment(segment=segment, actor=ctx.user)
+
+    def raw() -> Callable[[], Any]:
+        logged = LoggedSegment.objects.create(
+            segment_no=f"{segment.no}-RAW",
+            description=segment.description,
+            date=timezone.localdate(),
+        )
+        return lambda: raw_insert_select(segment, logged)
+
+    service_samples: list[float] = []
+    raw_samples: list[float] = []
+    for run in range(ctx.heavy_runs):
+        progress(f"  log segment run {run + 1}/{ctx.heavy_runs}")
+        in_turns(
+            run,
+            lambda: raw_samples.append(_rolled_back(raw, segment.no, expected)),
+            lambda: service_samples.append(
+                _rolled_back(lambda: service, segment.no, expected)
+            ),
+        )
+    checks = [
+        Check(
+            case=CASE_SEGMENT,
+            what=f"log_segment ({expected:,} lines)",
+            value=median_ms(service_samples),
+            unit="ms",
+            kind="max_ratio",
+            limit=1.5,
+            baseline_what="raw INSERT … SELECT of the same rows "
+            "(`bench/segment_log.py`)",
+            baseline=median_ms(raw_samples),
+            runs=len(service_samples),
+            detail="each run in a transaction rolled back afterwards (commit "
+            "excluded from both sides); entries table vacuumed between runs",
+            samples=service_samples,
+            baseline_samples=raw_samples,
+        )
+    ]
+
+    def diagnose() -> dict[str, Any]:
+        with transaction.atomic():
+            with captured_queries() as queries:
+                service()
+            transaction.set_rollback(True)
+        _vacuum_entries()
+        return {
+            "statements": len(queries.captured_queries),
+            "slowest statements": top_queries(queries.captured_queries, 5),
+        }
+
+    _diagnose_if_failed(checks, diagnose)
+    return checks
+
+
+# --- 2. Delete canceled entries ----------------------------------------------------
+
+BACKUP_ENTRIES = "bench_backup_canceled_entries"
+BACKUP_COMMENTS = "bench_backup_canceled_comments"
+
+
+def _backup_canceled() -> None:
+    """Keep a copy of the canceled entries and their comments to restore them."""
+    entries = InteractionLogEntry._meta.db_table
+    comments = EntryComment._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {BACKUP_ENTRIES}, {BACKUP_COMMENTS}")
+        cursor.execute(
+            f"CREATE UNLOGGED TABLE {BACKUP_ENTRIES} AS SELECT * FROM {entries} "
+            "WHERE canceled AND NOT postponed"
+        )
+        cursor.execute(
+            f"CREATE UNLOGGED TABLE {BACKUP_COMMENTS} AS SELECT c.* FROM {comments} c "
+            f"JOIN {BACKUP_ENTRIES} e ON e.entry_no = c.entry_id"
+        )
+
+
+def _restore_canceled() -> None:
+    """Put the deleted rows back as they were (their references still exist)."""
+    entries = InteractionLogEntry._meta.db_table
+    comments = EntryComment._meta.db_table
+    with transaction.atomic(), generated_rows(), connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {entries} SELECT * FROM {BACKUP_ENTRIES}")
+        cursor.execute(f"INSERT INTO {comments} SELECT * FROM {BACKUP_COMMENTS}")
+    _vacuum_entries()
+
+
+def _drop_backup() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {BACKUP_ENTRIES}, {BACKUP_COMMENTS}")
+
+
+def _raw_delete() -> int:
+    """The baseline: one ``DELETE`` of the comments, one of the canceled entries."""
+    entries = InteractionLogEntry._meta.db_table
+    comments = EntryComment._meta.db_table
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {comments} WHERE entry_id IN (SELECT entry_no FROM "
+            f"{entries} WHERE canceled AND NOT postponed)"
+        )
+        cursor.execute(f"DELETE FROM {entries} WHERE canceled AND NOT postponed")
+        return cursor.rowcount
+
+
+def delete_checks(ctx: Context) -> list[Check]:
+    expected = ctx.dataset.canceled
+
+    def service() -> int:
+        return delete_canceled_entries(actor=ctx.user, filters=CanceledEntryFilter())
+
+    def measured(fn: Callable[[], int]) -> tuple[float, float]:
+        """Seconds and RSS growth of one deletion; the rows are restored after."""
+        with PeakRss() as memory:
+            start = time.perf_counter()
+            count = fn()
+            elapsed = time.perf_counter() - start
+        _restore_canceled()
+        if count != expected:
+            raise RuntimeError(f"Deleted {count} entries, expected {expected}")
+        return elapsed, memory.growth_mb
+
+    _backup_canceled()
+    service_samples: list[float] = []
+    raw_samples: list[float] = []
+    growth: list[float] = []
+    try:
+
+        def run_service() -> None:
+            elapsed, grown = measured(service)
+            service_samples.append(elapsed)
+            growth.append(grown)
+
+        for run in range(ctx.heavy_runs):
+            progress(f"  delete run {run + 1}/{ctx.heavy_runs}")
+            in_turns(
+                run, lambda: raw_samples.append(measured(_raw_delete)[0]), run_service
+            )
+        checks = [
+            Check(
+                case=CASE_DELETE,
+                what=f"delete_canceled_entries ({expected:,} of "
+                f"{ctx.dataset.entries:,})",
+                value=median_ms(service_samples),
+                unit="ms",
+                kind="max_ratio",
+                limit=1.5,
+                baseline_what="raw DELETE (comments, then entries)",
+                baseline=median_ms(raw_samples),
+                runs=len(service_samples),
+                detail="both commit; the service in batches of "
+                f"{settings.CRM_DELETE_BATCH_SIZE} (one transaction each); the "
+                "deleted rows are restored and the table vacuumed after every run",
+                samples=service_samples,
+                baseline_samples=raw_samples,
+            ),
+            Check(
+                case=CASE_DELETE,
+                what="RSS growth during delete_canceled_entries (max of runs)",
+                value=max(growth),
+                unit="MB",
+                kind="max_value",
+                limit=MEMORY_LIMIT_MB,
+                runs=len(growth),
+                samples=growth,
+            ),
+        ]
+
+        def diagnose() -> dict[str, Any]:
+            with captured_queries() as queries:
+                service()
+            _restore_canceled()
+            return {
+                "statements": len(queries.captured_queries),
+                "slowest statements": top_queries(queries.captured_queries, 5),
+            }
+
+        _diagnose_if_failed(checks, diagnose)
+    finally:
+        _drop_backup()
+    return checks

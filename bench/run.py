@@ -1,0 +1,215 @@
+"""``make bench``: build the dataset, run the cases of DESIGN.md §8, report.
+
+Environment:
+
+* ``DATABASE_URL`` — a PostgreSQL database whose name contains ``bench``
+  (default ``postgresql://postgres@127.0.0.1:5432/crm_bench``). It is created
+  when missing and migrated; its interaction tables are EMPTIED and refilled.
+* ``BENCH_SCALE`` — 1.0 (default) is 100,000 contacts and 1,000,000 entries;
+  0.01 makes a smoke run of a few seconds.
+* ``BENCH_RUNS`` (default 15) timed runs of each request case after a few
+  warm-up ones; ``BENCH_HEAVY_RUNS`` runs of each bulk case (default 3, or 5
+  at ``BENCH_SCALE`` ≤ 0.1).
+
+Writes ``bench/results.json`` and the generated section of
+``docs/benchmarks.md``. Exits 1 when a budget is missed, 0 otherwise.
+"""
+
+import os
+import platform
+import sys
+import time
+import warnings
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/crm_bench"
+RESULTS = ROOT / "bench" / "results.json"
+REPORT = ROOT / "docs" / "benchmarks.md"
+REPORT_TITLE = "# Benchmarks\n"
+# The growth case compares the full log with one of this size (DESIGN §8).
+SMALL_CONTACTS = 1_000
+SMALL_ENTRIES = 10_000
+
+
+def configure() -> str:
+    """Environment for Django; return the database URL after checking it."""
+    url = os.environ.setdefault("DATABASE_URL", DEFAULT_DATABASE_URL)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "interactions_crm.settings")
+    # Pages render without a collected static manifest.
+    os.environ.setdefault("STATIC_MANIFEST", "0")
+    warnings.filterwarnings("ignore", message="No directory at", module="django")
+    import dj_database_url
+
+    parsed = dj_database_url.parse(url)
+    if "postgresql" not in parsed["ENGINE"]:
+        sys.exit("make bench needs PostgreSQL: set DATABASE_URL=postgresql://…")
+    if "bench" not in parsed["NAME"]:
+        sys.exit(
+            f"Refusing to empty database {parsed['NAME']!r}: the benchmark refills "
+            "its tables. Use a database whose name contains 'bench' "
+            f"(default {DEFAULT_DATABASE_URL})."
+        )
+    return url
+
+
+def ensure_database(url: str) -> None:
+    """Create the benchmark database when it does not exist yet."""
+    import dj_database_url
+    import psycopg
+    from psycopg import sql
+
+    parsed = dj_database_url.parse(url)
+    conninfo = {
+        "host": parsed["HOST"] or None,
+        "port": parsed["PORT"] or None,
+        "user": parsed["USER"] or None,
+        "password": parsed["PASSWORD"] or None,
+        "dbname": "postgres",
+    }
+    with psycopg.connect(
+        **{k: v for k, v in conninfo.items() if v}, autocommit=True
+    ) as conn:
+        exists = conn.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [parsed["NAME"]]
+        ).fetchone()
+        if not exists:
+            conn.execute(
+                sql.SQL("CREATE DATABASE {}").format(sql.Identifier(parsed["NAME"]))
+            )
+
+
+def env_number(name: str, default: float) -> float:
+    try:
+        return float(os.environ.get(name, default))
+    except ValueError:
+        sys.exit(f"{name} must be a number")
+
+
+def machine() -> str:
+    from django.db import connection
+
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo") as info:
+            cpu = next(
+                line.split(":", 1)[1].strip()
+                for line in info
+                if line.startswith("model name")
+            )
+    except (OSError, StopIteration):
+        pass
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1024**3
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        server = cursor.fetchone()[0]
+    import django
+
+    return (
+        f"{os.cpu_count()} CPU ({cpu}), {memory:.0f} GiB RAM, shared with other "
+        f"work; PostgreSQL {server} on the same machine; Python "
+        f"{platform.python_version()}, Django {django.get_version()}"
+    )
+
+
+def main() -> int:
+    started = time.monotonic()
+    load_before = os.getloadavg()
+    url = configure()
+    scale = env_number("BENCH_SCALE", 1.0)
+    runs = int(env_number("BENCH_RUNS", 15))
+    # Bulk cases are cheap on a small log, so they get more runs there.
+    heavy_runs = int(env_number("BENCH_HEAVY_RUNS", 5 if scale <= 0.1 else 3))
+    if scale <= 0 or runs < 1 or heavy_runs < 1:
+        sys.exit("BENCH_SCALE must be > 0, BENCH_RUNS and BENCH_HEAVY_RUNS ≥ 1")
+    ensure_database(url)
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from bench import cases
+    from bench.dataset import DatasetSpec, build_dataset
+    from bench.harness import (
+        generated_section,
+        progress,
+        write_report,
+        write_results,
+    )
+
+    progress(f"migrating {url.rsplit('/', 1)[-1]}")
+    call_command("migrate", verbosity=0, interactive=False)
+
+    small_spec = DatasetSpec.sized(contacts=SMALL_CONTACTS, entries=SMALL_ENTRIES)
+    progress(f"building the small dataset ({small_spec.entries:,} entries)")
+    small = build_dataset(small_spec)
+    ctx = cases.make_context(small, runs=runs, heavy_runs=heavy_runs)
+    progress("case 6: pages on the small log")
+    small_samples = cases.growth_samples(ctx)
+
+    spec = DatasetSpec.for_scale(scale)
+    progress(
+        f"building the dataset: {spec.contacts:,} contacts, {spec.entries:,} entries"
+    )
+    build_started = time.monotonic()
+    dataset = build_dataset(spec)
+    build_seconds = time.monotonic() - build_started
+    progress(f"  built in {build_seconds:.1f} s: {dataset.as_dict()}")
+    ctx = cases.make_context(dataset, runs=runs, heavy_runs=heavy_runs)
+
+    results: dict[str, list] = {}
+    progress("case 6: pages on the full log")
+    results["6"] = cases.growth_checks(small_samples, small.entries, ctx)
+    progress("case 4: contact timeline")
+    results["4"] = cases.timeline_checks(ctx)
+    progress("case 3: API list")
+    results["3"] = cases.api_checks(ctx)
+    progress("case 5: CSV export")
+    results["5"] = cases.export_checks(ctx)
+    progress("case 1: log a segment")
+    results["1"] = cases.segment_checks(ctx)
+    progress("case 2: delete canceled entries")
+    results["2"] = cases.delete_checks(ctx)
+
+    checks = [check for key in sorted(results) for check in results[key]]
+    meta: dict[str, Any] = {
+        "finished_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "scale": scale,
+        "runs": runs,
+        "heavy_runs": heavy_runs,
+        "dataset": dataset.as_dict(),
+        "small_dataset": small.as_dict(),
+        "build_seconds": round(build_seconds, 1),
+        "duration_s": round(time.monotonic() - started, 1),
+        "machine": machine(),
+        # 1-minute load average when the run started and ended: on a shared
+        # machine, other work inflates wall-clock times (ratios less so).
+        "load_average": [round(load_before[0], 1), round(os.getloadavg()[0], 1)],
+    }
+    write_results(RESULTS, meta, checks)
+    if not REPORT.exists():
+        REPORT.write_text(REPORT_TITLE)
+    write_report(REPORT, generated_section(meta, checks))
+    failed = [c for c in checks if not c.passed]
+    for check in checks:
+        status = "FAIL" if not check.passed else "ok"
+        ratio = f" ratio {check.ratio:.2f}" if check.ratio is not None else ""
+        progress(
+            f"{status:4} {check.case} — {check.what}: {check.value:.2f} "
+            f"{check.unit}{ratio} (budget {check.budget})"
+        )
+    progress(
+        f"done in {meta['duration_s']:.0f} s: {len(failed)} budget(s) missed; "
+        f"wrote {RESULTS.relative_to(ROOT)} and {REPORT.relative_to(ROOT)}"
+    )
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
