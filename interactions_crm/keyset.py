@@ -17,7 +17,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
+from django.db.models.fields.tuple_lookups import (
+    Tuple,
+    TupleGreaterThan,
+    TupleLessThan,
+)
 
 
 class InvalidCursor(ValueError):
@@ -71,8 +76,22 @@ def decode_cursor(cursor: str, length: int) -> list[Any]:
         raise InvalidCursor(str(exc)) from exc
 
 
-def _after(ordering: tuple[str, ...], values: list[Any]) -> Q:
-    """Rows strictly after ``values`` in ``ordering`` (lexicographic)."""
+def _after(ordering: tuple[str, ...], values: list[Any]) -> Q | TupleLessThan:
+    """Rows strictly after ``values`` in ``ordering`` (lexicographic).
+
+    When every field sorts the same way this is a row-value comparison,
+    ``(date, entry_no) < (%s, %s)``, which the database answers as one range
+    scan of the matching index at any depth; mixed directions fall back to the
+    equivalent ``OR`` chain.
+    """
+    directions = {field.startswith("-") for field in ordering}
+    # Integers beyond 64 bits (a tampered cursor) take the OR chain, whose
+    # per-field lookups handle out-of-range values.
+    in_range = all(not isinstance(v, int) or -(2**63) <= v < 2**63 for v in values)
+    if len(directions) == 1 and in_range:
+        lookup = TupleLessThan if directions == {True} else TupleGreaterThan
+        columns = Tuple(*(F(field.lstrip("-")) for field in ordering))
+        return lookup(columns, tuple(values))
     condition = Q()
     for i, field in enumerate(ordering):
         name = field.lstrip("-")
