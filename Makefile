@@ -51,6 +51,9 @@ test: venv ## Run the whole test suite (DATABASE_URL=postgresql://… for Postgr
 e2e: venv ## Browser tests (Playwright + Debian chromium)
 	$(PY) -m pytest -m e2e tests/e2e
 
+fuzz: venv ## Fuzz the REST API with Schemathesis against gunicorn (.ci/api-fuzz)
+	.ci/api-fuzz
+
 lint: venv ## ruff lint + format check + migration check
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -70,4 +73,4 @@ bench: venv ## Performance benchmarks on PostgreSQL (BENCH_SCALE, DATABASE_URL)
 clean: ## Remove the virtualenv and the local SQLite database
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-shm db.sqlite3-wal
 
-.PHONY: help venv migrate run serve test e2e lint fmt messages bench clean
+.PHONY: help venv migrate run serve test e2e fuzz lint fmt messages bench clean

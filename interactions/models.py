@@ -796,7 +796,9 @@ class SegmentLine(models.Model):
             # "Contacts already in the segment" (add contacts), removing one
             # contact by hand. Not unique: "allow existing contacts" adds a
             # contact again, as in NAV.
-            models.Index(fields=["segment", "contact"], name="segment_line_contact_idx"),
+            models.Index(
+                fields=["segment", "contact"], name="segment_line_contact_idx"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -189,16 +189,28 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": [
-        "rest_framework.permissions.IsAuthenticated",
-        "rest_framework.permissions.DjangoModelPermissions",
-    ],
+    # Model permissions incl. view_* for reads, plus per-action custom ones.
+    "DEFAULT_PERMISSION_CLASSES": ["interactions_crm.api_permissions.CrmPermissions"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # JSON in (one request format for clients generated from the schema); the
+    # browsable API's raw-data form sends JSON too.
+    "DEFAULT_PARSER_CLASSES": ["interactions_crm.api_parsers.JSONParser"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    "DEFAULT_SCHEMA_CLASS": "interactions_crm.api_schema.CrmAutoSchema",
+    "EXCEPTION_HANDLER": "interactions_crm.api_errors.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",
+        "rest_framework.throttling.ScopedRateThrottle",
     ],
-    "DEFAULT_THROTTLE_RATES": {"user": os.environ.get("API_THROTTLE_RATE", "6000/min")},
+    # Generous per-user rate for ERP batch traffic; anonymous callers only ever
+    # get 401s; "bulk" limits the long-running batch endpoints (delete canceled,
+    # log segment) per user.
+    "DEFAULT_THROTTLE_RATES": {
+        "user": os.environ.get("API_THROTTLE_RATE", "6000/min"),
+        "anon": os.environ.get("API_ANON_THROTTLE_RATE", "60/min"),
+        "bulk": os.environ.get("API_BULK_THROTTLE_RATE", "60/min"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Interactions CRM API",
@@ -209,11 +221,20 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    # Anyone may read the contract (to generate a client); every operation in
+    # it still needs a token or a session.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "ENUM_NAME_OVERRIDES": {"ContactTypeEnum": "contacts.models.Contact.Type"},
 }
 
 # --- Domain settings --------------------------------------------------------
 # Batch size for set-based deletes of canceled entries (key-range batches).
 CRM_DELETE_BATCH_SIZE = int(os.environ.get("CRM_DELETE_BATCH_SIZE", "5000"))
+# The API deletes up to this many canceled entries in the request; more run
+# as a background job (202 + jobs/{id}/).
+CRM_API_SYNC_DELETE_LIMIT = int(os.environ.get("CRM_API_SYNC_DELETE_LIMIT", "10000"))
 
 LOGGING = {
     "version": 1,

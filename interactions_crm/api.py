@@ -1,0 +1,112 @@
+"""The REST API's URLs: ``/api/v1/`` (namespace ``api``), schema and docs.
+
+One router for both apps; resources use business keys in their URLs (contact
+``no``, template ``code``, salesperson ``code``, segment ``no``, entry
+number). ``schema/`` serves the OpenAPI 3 contract, ``docs/`` Swagger UI from
+drf-spectacular-sidecar (no CDN).
+"""
+
+from typing import Any
+
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.routers import DefaultRouter
+from rest_framework.views import APIView
+
+from contacts.api import ContactViewSet
+from interactions import api as interactions_api
+
+app_name = "api"
+
+
+class Router(DefaultRouter):
+    """DefaultRouter (browsable API root) without ``.json`` format suffixes."""
+
+    include_format_suffixes = False
+
+
+class NotFoundView(APIView):
+    """Any other URL under /api/v1/: a JSON 404 like every API error."""
+
+    permission_classes = [AllowAny]
+    schema = None
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        raise NotFound()
+
+
+router = Router()
+router.register("contacts", ContactViewSet, basename="contact")
+router.register(
+    r"contacts/(?P<contact_no>[^/]+)/interactions",
+    interactions_api.ContactInteractionViewSet,
+    basename="contact-interaction",
+)
+router.register("salespeople", interactions_api.SalespersonViewSet, "salesperson")
+router.register("campaigns", interactions_api.CampaignViewSet, "campaign")
+router.register(
+    "interaction-groups",
+    interactions_api.InteractionGroupViewSet,
+    basename="interaction-group",
+)
+router.register(
+    "interaction-templates",
+    interactions_api.InteractionTemplateViewSet,
+    basename="interaction-template",
+)
+router.register(
+    "interaction-template-setup",
+    interactions_api.InteractionTemplateSetupViewSet,
+    basename="interaction-template-setup",
+)
+router.register(
+    "business-relations",
+    interactions_api.BusinessRelationViewSet,
+    basename="business-relation",
+)
+router.register(
+    "job-responsibilities",
+    interactions_api.JobResponsibilityViewSet,
+    basename="job-responsibility",
+)
+router.register(
+    "industry-groups", interactions_api.IndustryGroupViewSet, "industry-group"
+)
+router.register("mailing-groups", interactions_api.MailingGroupViewSet, "mailing-group")
+router.register("interactions", interactions_api.InteractionViewSet, "interaction")
+router.register(
+    "postponed-interactions",
+    interactions_api.PostponedInteractionViewSet,
+    basename="postponed-interaction",
+)
+router.register("segments", interactions_api.SegmentViewSet, "segment")
+router.register(
+    r"segments/(?P<segment_no>[^/]+)/lines",
+    interactions_api.SegmentLineViewSet,
+    basename="segment-line",
+)
+router.register(
+    "logged-segments", interactions_api.LoggedSegmentViewSet, "logged-segment"
+)
+router.register("jobs", interactions_api.BackgroundJobViewSet, "job")
+
+urlpatterns = [
+    path(
+        "document-events/",
+        interactions_api.DocumentEventView.as_view(),
+        name="document-event",
+    ),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path(
+        "docs/",
+        SpectacularSwaggerView.as_view(url_name="api:schema"),
+        name="docs",
+    ),
+    path("", include(router.urls)),
+    # Also paths with control characters: "." would not match a newline.
+    re_path(r"^[\s\S]*/\Z", NotFoundView.as_view()),
+]

@@ -1,0 +1,146 @@
+"""One exception handler for the REST API (DESIGN.md §4.3, STYLE.md "API").
+
+Services raise Django's ``ValidationError`` with a message per field; this maps
+it, and the other exceptions a service or the ORM can raise for something the
+caller can fix, to JSON errors, so the API never answers 500 for them:
+
+* ``ValidationError`` → 400 ``{"field": ["message", …]}`` (messages that belong
+  to no field are under ``non_field_errors``); → 409 when its code says the
+  request conflicts with the current state (:data:`CONFLICT_CODES`).
+* :class:`Conflict`, ``ProtectedError``/``RestrictedError`` (master data that
+  history refers to) and ``IntegrityError`` (a concurrent duplicate) → 409.
+* ``DataError`` (a value the database cannot store or compare, e.g. a NUL
+  character on PostgreSQL) → 400.
+* ``PermissionDenied`` → 403, ``Http404`` → 404 (DRF's own mapping), and every
+  DRF ``APIException`` with its own status.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError, IntegrityError
+from django.db.models import ProtectedError, RestrictedError
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
+
+# Error codes on a service's ValidationError that mean "the request is fine,
+# but the object is not in a state that allows it" (HTTP 409). Services pass
+# one of them as ``code=`` (e.g. un-canceling an entry whose logged segment is
+# canceled, logging a segment twice, deleting master data that entries use).
+CONFLICT_CODES = frozenset(
+    {"conflict", "state", "invalid_state", "protected", "in_use", "already_logged"}
+)
+
+
+class Conflict(exceptions.APIException):
+    """The request conflicts with the current state of the resource."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = _("The request conflicts with the current state.")
+    default_code = "conflict"
+
+
+class UnprocessableEntity(exceptions.APIException):
+    """Well-formed but refused, e.g. an ``Idempotency-Key`` reused for another body."""
+
+    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
+    default_detail = _("The request cannot be processed.")
+    default_code = "unprocessable"
+
+
+def _error_codes(exc: DjangoValidationError) -> set[str]:
+    if hasattr(exc, "error_dict"):
+        errors = [error for errors in exc.error_dict.values() for error in errors]
+    else:
+        errors = exc.error_list
+    return {error.code for error in errors if error.code}
+
+
+def validation_error_data(exc: DjangoValidationError) -> dict[str, list[str]]:
+    """``{"field": ["message", …]}`` for a Django ``ValidationError``."""
+    if hasattr(exc, "error_dict"):
+        data = {}
+        for field, messages in exc.message_dict.items():
+            key = (
+                api_settings.NON_FIELD_ERRORS_KEY
+                if field == NON_FIELD_ERRORS
+                else field
+            )
+            data[key] = [str(message) for message in messages]
+        return data
+    return {api_settings.NON_FIELD_ERRORS_KEY: [str(m) for m in exc.messages]}
+
+
+def is_conflict(exc: DjangoValidationError) -> bool:
+    return bool(_error_codes(exc) & CONFLICT_CODES)
+
+
+@contextmanager
+def conflict_on_refusal() -> Iterator[None]:
+    """Answer a service's refusal inside this block with 409 instead of 400.
+
+    For calls whose only refusals are about the object's state (deleting a
+    contact that entries refer to, un-canceling an entry of a canceled logged
+    segment …); the body keeps the messages by field.
+    """
+    try:
+        yield
+    except DjangoValidationError as exc:
+        raise Conflict(validation_error_data(exc)) from exc
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """Map domain and ORM exceptions to JSON errors; defer the rest to DRF."""
+    if isinstance(exc, DjangoValidationError):
+        set_rollback()
+        code = status.HTTP_409_CONFLICT if is_conflict(exc) else 400
+        return Response(validation_error_data(exc), status=code)
+    if isinstance(exc, (ProtectedError, RestrictedError)):
+        set_rollback()
+        referring = (
+            exc.protected_objects
+            if isinstance(exc, ProtectedError)
+            else exc.restricted_objects
+        )
+        message = ngettext(
+            "It cannot be deleted: %(count)d other record refers to it.",
+            "It cannot be deleted: %(count)d other records refer to it.",
+            len(referring),
+        )
+        return Response(
+            {"detail": message % {"count": len(referring)}},
+            status=status.HTTP_409_CONFLICT,
+        )
+    if isinstance(exc, DataError):
+        # A value the database cannot hold: a NUL character in a query string
+        # or URL (PostgreSQL), a number out of the column's range …
+        set_rollback()
+        return Response(
+            {
+                "detail": _(
+                    "The request contains a value that cannot be stored or "
+                    "searched for, such as a NUL character."
+                )
+            },
+            status=status.HTTP_400_BAD_REQUEST,
+        )
+    if isinstance(exc, IntegrityError):
+        set_rollback()
+        return Response(
+            {
+                "detail": _(
+                    "The change conflicts with existing data (another request may "
+                    "have made it at the same time). Reload and try again."
+                )
+            },
+            status=status.HTTP_409_CONFLICT,
+        )
+    return drf_exception_handler(exc, context)

@@ -1,0 +1,63 @@
+"""Serializer fields whose OpenAPI description matches what they really send.
+
+The schema is a contract checked by Schemathesis and used to generate clients,
+so a field must not promise more than it delivers: an optional e-mail address
+is often blank (not a valid ``format: email``), and a clock time is sent as
+``14:30:00`` without the time zone that JSON Schema's ``format: time`` needs.
+"""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+
+@extend_schema_field(
+    {
+        "anyOf": [
+            {"type": "string", "format": "email"},
+            {"type": "string", "maxLength": 0},
+        ],
+        "description": "An e-mail address, or empty.",
+    }
+)
+class EmailOrBlankField(serializers.EmailField):
+    """An e-mail address that may be blank."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("allow_blank", True)
+        kwargs.setdefault("max_length", 254)
+        super().__init__(**kwargs)
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": r"^\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?$",
+        "example": "14:30:00",
+        "description": "Local time of day, HH:MM[:SS].",
+    }
+)
+class ClockTimeField(serializers.TimeField):
+    """A local time of day (the entry's time column has no time zone)."""
+
+
+def key_of(slug_field: str) -> serializers.SlugRelatedField:
+    """A read-only reference shown by its business key; null when not set."""
+    return serializers.SlugRelatedField(
+        slug_field=slug_field, read_only=True, allow_null=True
+    )
+
+
+class FixedKeyMixin:
+    """The business key is chosen on create and then fixed: it is the URL.
+
+    Integrators keep references by key (``/salespeople/KH/``), so a PUT or
+    PATCH does not rename; a key in the body of an update is ignored.
+    """
+
+    key_field = "code"
+
+    def get_fields(self) -> dict:
+        fields = super().get_fields()
+        if getattr(self, "instance", None) is not None:
+            fields[self.key_field].read_only = True
+        return fields

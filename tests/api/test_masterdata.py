@@ -1,0 +1,310 @@
+"""Master data over the API: read for integrators, writes for administrators.
+
+Salespeople, campaigns, interaction groups and templates, the classification
+code tables and the document-type → template setup (DOMAIN §2, §8).
+"""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from contacts.models import BusinessRelation, Salesperson
+from interactions.models import (
+    AuditEvent,
+    Campaign,
+    DocumentTemplateSetup,
+    InteractionGroup,
+    InteractionTemplate,
+)
+from tests import factories
+from tests.interactions.ledger_support import make_entry
+
+pytestmark = pytest.mark.django_db
+
+LISTS = [
+    "/api/v1/salespeople/",
+    "/api/v1/campaigns/",
+    "/api/v1/interaction-groups/",
+    "/api/v1/interaction-templates/",
+    "/api/v1/business-relations/",
+    "/api/v1/job-responsibilities/",
+    "/api/v1/industry-groups/",
+    "/api/v1/mailing-groups/",
+]
+
+
+@pytest.fixture
+def master_rows(db):
+    for n in range(2):
+        group = factories.InteractionGroupFactory(code=f"G{n}")
+        factories.TemplateFactory(
+            code=f"T{n}", group=group, campaign=factories.CampaignFactory()
+        )
+        factories.SalespersonFactory(code=f"S{n}")
+        factories.BusinessRelationFactory(code=f"B{n}")
+        factories.JobResponsibilityFactory(code=f"J{n}")
+        factories.IndustryGroupFactory(code=f"I{n}")
+        factories.MailingGroupFactory(code=f"M{n}")
+
+
+@pytest.mark.parametrize("path", LISTS)
+def test_lists_pin_their_query_count(
+    integrator_api, master_rows, django_assert_num_queries, path
+):
+    # 1 token + user, 2 the user's and its groups' permissions, 1 page (related
+    # rows joined).
+    with django_assert_num_queries(4):
+        response = integrator_api.get(path)
+
+    assert response.status_code == 200
+    assert len(response.json()["results"]) >= 2
+
+
+def test_template_shows_business_keys(integrator_api, template):
+    response = integrator_api.get(f"/api/v1/interaction-templates/{template.code}/")
+
+    assert response.json()["group"] == "LETTER"
+    assert response.json()["unit_cost"] == "10.00"
+
+
+def test_integrator_cannot_write_master_data(integrator_api):
+    response = integrator_api.post(
+        "/api/v1/interaction-groups/", {"code": "X"}, format="json"
+    )
+
+    assert response.status_code == 403
+
+
+def test_admin_creates_a_template(admin_api, db):
+    factories.InteractionGroupFactory(code="PHONE")
+
+    response = admin_api.post(
+        "/api/v1/interaction-templates/",
+        {
+            "code": "CALL",
+            "group": "PHONE",
+            "description": "Phone call",
+            "unit_cost": "2.50",
+            "information_flow": "outbound",
+        },
+        format="json",
+    )
+
+    assert response.status_code == 201, response.json()
+    template = InteractionTemplate.objects.get(code="CALL")
+    assert template.unit_cost == Decimal("2.50")
+    assert template.group.code == "PHONE"
+    assert AuditEvent.objects.filter(action="interactiontemplate.create").exists()
+
+
+def test_template_bad_input_is_400(admin_api, template):
+    response = admin_api.post(
+        "/api/v1/interaction-templates/",
+        {"code": template.code, "group": "NOPE", "unit_cost": "-1"},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert set(response.json()) >= {"code", "group", "unit_cost"}
+
+
+def test_admin_patches_a_salesperson_and_it_is_audited(admin_api, salesperson):
+    response = admin_api.patch(
+        "/api/v1/salespeople/JO/", {"blocked": True}, format="json"
+    )
+
+    assert response.status_code == 200
+    salesperson.refresh_from_db()
+    assert salesperson.blocked is True
+    event = AuditEvent.objects.get(action="salesperson.change")
+    assert event.changes == {"blocked": True}
+
+
+def test_admin_creates_campaign_with_series_number(admin_api, salesperson):
+    response = admin_api.post(
+        "/api/v1/campaigns/",
+        {
+            "description": "Spring fair",
+            "starting_date": "2026-03-01",
+            "ending_date": "2026-03-31",
+            "salesperson": "JO",
+        },
+        format="json",
+    )
+
+    assert response.status_code == 201, response.json()
+    campaign = Campaign.objects.get(no=response.json()["no"])
+    assert campaign.no.startswith("CP")
+    assert campaign.starting_date == dt.date(2026, 3, 1)
+
+
+def test_campaign_ending_before_start_is_400(admin_api, db):
+    response = admin_api.post(
+        "/api/v1/campaigns/",
+        {
+            "description": "Backwards",
+            "starting_date": "2026-03-31",
+            "ending_date": "2026-03-01",
+        },
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert not Campaign.objects.filter(description="Backwards").exists()
+
+
+def test_delete_unused_group(admin_api, db):
+    factories.InteractionGroupFactory(code="SPARE")
+
+    response = admin_api.delete("/api/v1/interaction-groups/SPARE/")
+
+    assert response.status_code == 204
+    assert not InteractionGroup.objects.filter(code="SPARE").exists()
+
+
+def test_delete_template_used_by_entries_is_409(admin_api, person, template):
+    make_entry(person, template, description="Letter")
+
+    response = admin_api.delete(f"/api/v1/interaction-templates/{template.code}/")
+
+    assert response.status_code == 409
+    assert "1 interaction log entry" in response.json()["non_field_errors"][0]
+    assert InteractionTemplate.objects.filter(pk=template.pk).exists()
+
+
+def test_delete_salesperson_used_by_entries_is_409(admin_api, person, template):
+    make_entry(person, template, description="Letter")
+
+    response = admin_api.delete("/api/v1/salespeople/LEDGER/")
+
+    assert response.status_code == 409
+    assert Salesperson.objects.filter(code="LEDGER").exists()
+
+
+def test_admin_creates_and_changes_a_business_relation(admin_api, db):
+    created = admin_api.post(
+        "/api/v1/business-relations/",
+        {"code": "PARTNER", "description": "Partner"},
+        format="json",
+    )
+    changed = admin_api.put(
+        "/api/v1/business-relations/PARTNER/",
+        {"code": "PARTNER", "description": "Reseller"},
+        format="json",
+    )
+
+    assert created.status_code == 201
+    assert changed.status_code == 200
+    assert BusinessRelation.objects.get(code="PARTNER").description == "Reseller"
+
+
+def test_update_never_renames_the_key_in_the_url(admin_api, salesperson):
+    response = admin_api.patch(
+        "/api/v1/salespeople/JO/", {"code": "XX", "name": "Jo N."}, format="json"
+    )
+
+    assert response.status_code == 200
+    assert response.json()["code"] == "JO"
+    salesperson.refresh_from_db()
+    assert (salesperson.code, salesperson.name) == ("JO", "Jo N.")
+
+
+def test_delete_unused_business_relation(admin_api, db):
+    factories.BusinessRelationFactory(code="SPARE")
+
+    response = admin_api.delete("/api/v1/business-relations/SPARE/")
+
+    assert response.status_code == 204
+    assert not BusinessRelation.objects.filter(code="SPARE").exists()
+
+
+def test_delete_business_relation_in_use_is_409(admin_api, company):
+    factories.ContactBusinessRelationFactory(
+        contact=company,
+        business_relation=factories.BusinessRelationFactory(code="CUST"),
+    )
+
+    response = admin_api.delete("/api/v1/business-relations/CUST/")
+
+    assert response.status_code == 409
+    assert BusinessRelation.objects.filter(code="CUST").exists()
+
+
+def test_duplicate_classification_code_is_400(admin_api, db):
+    factories.BusinessRelationFactory(code="CUST")
+
+    response = admin_api.post(
+        "/api/v1/business-relations/", {"code": "CUST"}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert "code" in response.json()
+
+
+# --- Interaction template setup -------------------------------------------------
+
+
+def test_setup_lists_every_document_type(integrator_api):
+    response = integrator_api.get("/api/v1/interaction-template-setup/")
+
+    rows = response.json()
+    assert response.status_code == 200
+    assert len(rows) == DocumentTemplateSetup.objects.count() >= 30
+    assert rows[0] == {"document_type": "sales_quote", "template": None}
+
+
+def test_setup_list_query_count(integrator_api, django_assert_num_queries):
+    # 1 token + user, 2 permissions, 1 setup rows with their templates.
+    with django_assert_num_queries(4):
+        integrator_api.get("/api/v1/interaction-template-setup/")
+
+
+def test_admin_sets_the_template_of_a_document_type(admin_api, template):
+    response = admin_api.put(
+        "/api/v1/interaction-template-setup/sales_invoice/",
+        {"template": template.code},
+        format="json",
+    )
+
+    assert response.status_code == 200
+    row = DocumentTemplateSetup.objects.get(document_type="sales_invoice")
+    assert row.template == template
+    assert AuditEvent.objects.filter(action="template_setup.change").exists()
+
+
+def test_setup_refuses_a_template_with_content(admin_api, db):
+    content = factories.TemplateContentFactory()
+
+    response = admin_api.patch(
+        "/api/v1/interaction-template-setup/sales_invoice/",
+        {"template": content.template.code},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert "template" in response.json()
+    assert (
+        DocumentTemplateSetup.objects.get(document_type="sales_invoice").template
+        is None
+    )
+
+
+def test_setup_unknown_document_type_is_404(admin_api, template):
+    response = admin_api.put(
+        "/api/v1/interaction-template-setup/nonsense/",
+        {"template": template.code},
+        format="json",
+    )
+
+    assert response.status_code == 404
+
+
+def test_integrator_cannot_change_setup(integrator_api, template):
+    response = integrator_api.put(
+        "/api/v1/interaction-template-setup/sales_invoice/",
+        {"template": template.code},
+        format="json",
+    )
+
+    assert response.status_code == 403
