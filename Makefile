@@ -64,7 +64,7 @@ fmt: venv ## Format and autofix with ruff
 	$(VENV)/bin/ruff check --fix .
 
 messages: venv ## Update and compile the Norwegian translations
-	$(PY) manage.py makemessages -l nb --ignore=.venv --ignore=tests
+	$(PY) manage.py makemessages -l nb --no-obsolete --ignore=.venv --ignore=tests --ignore=bench
 	$(PY) manage.py compilemessages --ignore=.venv
 
 bench: venv ## Performance benchmarks on PostgreSQL (BENCH_SCALE, DATABASE_URL)

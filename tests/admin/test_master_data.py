@@ -330,4 +330,3 @@ def test_unused_code_table_row_is_deleted_through_the_service(admin_client):
     assert response.status_code == 302
     assert not type(group).objects.filter(pk=group.pk).exists()
     assert AuditEvent.objects.filter(action="mailinggroup.delete").count() == 1
-
