@@ -1,12 +1,14 @@
 /*
- * Row selection on the logged segments page: "select all" and a live count
- * of the selected rows. Everything works without it; it only saves clicks.
+ * Row selection on the list pages with bulk actions (interaction log,
+ * postponed interactions, logged segments): "select all" and a live count of
+ * the selected rows. Everything works without it; it only
+ * saves clicks.
  */
 (function () {
   "use strict";
 
   function boxes(form) {
-    return form.querySelectorAll("input[type=checkbox][data-selectable]");
+    return form.querySelectorAll('input[type="checkbox"][data-selectable]');
   }
 
   function updateCount(form) {
@@ -23,7 +25,7 @@
   }
 
   document.addEventListener("change", function (event) {
-    var form = event.target.closest("[data-select-form]");
+    var form = event.target.closest("[data-bulk-form]");
     if (!form) {
       return;
     }
