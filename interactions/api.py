@@ -119,6 +119,7 @@ from interactions.services.segments import (
     refine_contacts,
     remove_contact_from_segment,
     reuse_logged_segment,
+    start_log_segment_job,
     uncancel_logged_segments,
     update_segment_header,
     update_segment_line,
@@ -911,7 +912,8 @@ class SegmentViewSet(
         return Response({"count": count})
 
     @extend_schema(
-        request=LogSegmentSerializer, responses={201: LoggedSegmentSerializer}
+        request=LogSegmentSerializer,
+        responses={201: LoggedSegmentSerializer, 202: BackgroundJobSerializer},
     )
     @action(detail=True, methods=["post"])
     @idempotent
@@ -921,6 +923,11 @@ class SegmentViewSet(
         segment = self.get_object()
         serializer = LogSegmentSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        if segment.lines.count() > settings.CRM_API_SYNC_LOG_LIMIT:
+            job = start_log_segment_job(
+                segment=segment, actor=request.user, **serializer.validated_data
+            )
+            return job_response(request, job)
         logged = log_segment(
             segment=segment, actor=request.user, **serializer.validated_data
         )

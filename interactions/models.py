@@ -933,6 +933,7 @@ class BackgroundJob(models.Model):
             "delete_canceled_entries",
             _("Delete canceled interaction log entries"),
         )
+        LOG_SEGMENT = "log_segment", _("Log segment")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")

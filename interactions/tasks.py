@@ -18,3 +18,16 @@ def delete_canceled_entries_task(job_id: str) -> int:
 
     job = run_delete_canceled_job(job_id=job_id)
     return job.done
+
+
+@task()
+def log_segment_task(job_id: str) -> int:
+    """Run the log-segment job ``job_id``; return how many entries it created.
+
+    Queued by ``start_log_segment_job`` for segments too large to log within a
+    request; the result message is written to the ``BackgroundJob`` row.
+    """
+    from interactions.services.segments import run_log_segment_job
+
+    job = run_log_segment_job(job_id=job_id)
+    return job.done

@@ -235,6 +235,8 @@ CRM_DELETE_BATCH_SIZE = int(os.environ.get("CRM_DELETE_BATCH_SIZE", "5000"))
 # The API deletes up to this many canceled entries in the request; more run
 # as a background job (202 + jobs/{id}/).
 CRM_API_SYNC_DELETE_LIMIT = int(os.environ.get("CRM_API_SYNC_DELETE_LIMIT", "10000"))
+# Segments with more lines are logged by the task worker (the API answers 202).
+CRM_API_SYNC_LOG_LIMIT = int(os.environ.get("CRM_API_SYNC_LOG_LIMIT", "10000"))
 
 LOGGING = {
     "version": 1,

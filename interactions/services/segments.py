@@ -18,6 +18,7 @@ lines, so the number of statements does not depend on the number of lines.
 import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -41,13 +42,14 @@ from django.db.models.expressions import BaseExpression
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext_lazy
+from django.utils.translation import ngettext, ngettext_lazy
 
 from contacts.models import Contact, CorrespondenceType
 from contacts.services import next_number
 from interactions.criteria import clean_criteria, matching_contacts
 from interactions.models import (
     Attachment,
+    BackgroundJob,
     DeliveryStatus,
     InteractionLogEntry,
     InteractionTemplate,
@@ -68,6 +70,7 @@ from interactions.services.entries import (
     round_up_to_minute,
     select_content,
 )
+from interactions.tasks import log_segment_task
 
 SEGMENT_SERIES = "SEGMENT"
 Kind = SegmentCriteriaAction.Kind
@@ -1472,6 +1475,79 @@ def log_segment(
                 )
             )
     return logged
+
+
+def start_log_segment_job(
+    *,
+    actor: AbstractBaseUser | None,
+    segment: Segment,
+    send: bool = False,
+    follow_up: bool = False,
+) -> BackgroundJob:
+    """Queue :func:`log_segment` for the task worker and return its job.
+
+    For segments too large to log within a request. The task is enqueued when
+    this transaction commits; the worker logs the segment with the same
+    service, so every rule and refusal is the same as logging it directly.
+    """
+    with transaction.atomic():
+        job = BackgroundJob.objects.create(
+            kind=BackgroundJob.Kind.LOG_SEGMENT,
+            params={"segment_no": segment.no, "send": send, "follow_up": follow_up},
+            total=segment.lines.count(),
+            actor=actor if actor is not None and actor.is_authenticated else None,
+        )
+        transaction.on_commit(partial(log_segment_task.enqueue, job_id=str(job.pk)))
+    return job
+
+
+def run_log_segment_job(*, job_id: Any) -> BackgroundJob:
+    """Run a queued log-segment job (called by the task worker).
+
+    Claimed with a conditional ``UPDATE`` (queued → running) so two workers
+    never run it twice. A refusal (``ValidationError``) marks the job failed
+    with its messages; logging is all or nothing, so nothing was written then.
+    """
+    claimed = BackgroundJob.objects.filter(
+        pk=job_id, status=BackgroundJob.Status.QUEUED
+    ).update(status=BackgroundJob.Status.RUNNING, started_at=timezone.now())
+    job = BackgroundJob.objects.select_related("actor").get(pk=job_id)
+    if not claimed:
+        return job
+    params = job.params
+    try:
+        segment = Segment.objects.get(no=params["segment_no"])
+        logged = log_segment(
+            segment=segment,
+            actor=job.actor,
+            send=params.get("send", False),
+            follow_up=params.get("follow_up", False),
+        )
+    except (Segment.DoesNotExist, ValidationError) as exc:
+        error = (
+            " ".join(exc.messages)
+            if isinstance(exc, ValidationError)
+            else str(_("The segment does not exist any more."))
+        )
+        BackgroundJob.objects.filter(pk=job.pk).update(
+            status=BackgroundJob.Status.FAILED, error=error, finished_at=timezone.now()
+        )
+        job.refresh_from_db()
+        return job
+    created = logged.entries.count()
+    job.status = BackgroundJob.Status.SUCCEEDED
+    job.done = job.total = created
+    job.result = {"logged_segment": logged.pk, "segment_no": logged.segment_no}
+    job.message = ngettext(
+        "Segment %(no)s has been logged: %(count)d interaction log entry created.",
+        "Segment %(no)s has been logged: %(count)d interaction log entries created.",
+        created,
+    ) % {"no": logged.segment_no, "count": created}
+    job.finished_at = timezone.now()
+    job.save(
+        update_fields=["status", "done", "total", "result", "message", "finished_at"]
+    )
+    return job
 
 
 def _create_follow_up(

@@ -385,3 +385,36 @@ def test_logged_segment_bad_input_is_400(staff_api, admin_api, logged):
     assert "ids" in deleted.json()
     logged.refresh_from_db()
     assert not logged.canceled
+
+
+@pytest.mark.django_db(transaction=True)
+def test_large_segment_is_logged_by_a_background_job(
+    staff_api, segment, purchasers, staff_user, settings
+):
+    from interactions.models import BackgroundJob
+    from tests.interactions.test_jobs import run_worker
+
+    settings.CRM_API_SYNC_LOG_LIMIT = 2
+    add_contacts(
+        segment=segment, actor=staff_user, criteria={"job_responsibility": "PURCHASE"}
+    )
+
+    response = staff_api.post(
+        f"/api/v1/segments/{segment.no}/log/", {"follow_up": True}, format="json"
+    )
+
+    assert response.status_code == 202, response.json()
+    job = BackgroundJob.objects.get(pk=response.json()["id"])
+    assert response["Location"].endswith(f"/api/v1/jobs/{job.pk}/")
+    assert job.kind == "log_segment" and job.status == "queued" and job.total == 3
+    assert not LoggedSegment.objects.exists()  # nothing happens before the worker
+
+    run_worker()
+
+    job.refresh_from_db()
+    assert job.status == "succeeded", job.error
+    assert LoggedSegment.objects.get(segment_no=segment.no).entries.count() == 3
+    assert job.done == 3 and str(segment.no) in job.message
+    status = staff_api.get(f"/api/v1/jobs/{job.pk}/")
+    assert status.status_code == 200
+    assert status.json()["status"] == "succeeded"
