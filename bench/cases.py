@@ -51,7 +51,7 @@ from interactions.services import (
     log_segment,
 )
 from interactions.views import EXPORT_COLUMNS, SORTS
-from interactions_crm.keyset import encode_cursor
+from interactions_crm.platform.keyset import encode_cursor
 
 API_LIST = "/api/v1/interactions/"
 EXPORT_URL = "/interactions/export/"

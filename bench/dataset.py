@@ -32,8 +32,6 @@ from django.db import connection, models, transaction
 
 from contacts.models import Contact, Salesperson
 from interactions.models import (
-    AuditEvent,
-    BackgroundJob,
     Campaign,
     EntryComment,
     InteractionGroup,
@@ -46,6 +44,7 @@ from interactions.models import (
     TemplateContent,
 )
 from interactions.services import add_contacts, create_segment
+from interactions_crm.platform.models import AuditEvent, BackgroundJob
 
 FULL_CONTACTS = 100_000
 FULL_ENTRIES = 1_000_000

@@ -22,9 +22,9 @@ from contacts.serializers import (
     UpdateContactSerializer,
 )
 from contacts.services import create_contact, delete_contact, update_contact
-from interactions_crm.api_errors import conflict_on_refusal
-from interactions_crm.api_pagination import KeysetPagination
-from interactions_crm.idempotency import idempotent
+from interactions_crm.platform.api.errors import conflict_on_refusal
+from interactions_crm.platform.api.idempotency import idempotent
+from interactions_crm.platform.api.pagination import KeysetPagination
 
 
 class ContactViewSet(

@@ -21,7 +21,11 @@ from contacts.models import (
     MailingGroup,
     Salesperson,
 )
-from interactions_crm.api_fields import EmailOrBlankField, FixedKeyMixin, key_of
+from interactions_crm.platform.api.fields import (
+    EmailOrBlankField,
+    FixedKeyMixin,
+    key_of,
+)
 
 CONTACT_FIELDS = (
     "no",

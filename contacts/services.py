@@ -1,8 +1,8 @@
 """Every state change of contacts goes through these functions (DESIGN.md §3).
 
-Audit events are written by the interactions app, which listens to
-``contacts.signals.contact_changed`` (sent inside each transaction here), so
-this app never imports the interactions app.
+Each writes its audit event (DOMAIN §9) through the platform's
+``record_audit`` in the same transaction. This app never imports the
+interactions app (import-linter's layers contract, ``make lint``).
 """
 
 from collections.abc import Iterable, Sequence
@@ -21,8 +21,8 @@ from contacts.models import (
     ContactBusinessRelation,
     NumberSeries,
 )
-from contacts.signals import contact_changed
-from interactions_crm.changes import diff, field_values
+from interactions_crm.platform.audit import record_audit
+from interactions_crm.platform.changes import diff, field_values
 
 CONTACT_SERIES = "CONTACT"
 CLASSIFICATIONS = ("job_responsibilities", "industry_groups", "mailing_groups")
@@ -89,11 +89,11 @@ def _validate_company(contact: Contact) -> None:
         )
 
 
-def _notify(
+def _audit(
     *, actor: AbstractBaseUser | None, action: str, contact: Contact, changes: dict
 ) -> None:
-    contact_changed.send(
-        sender=Contact, actor=actor, action=action, contact=contact, changes=changes
+    record_audit(
+        actor=actor, action=action, obj=contact, changes={"no": contact.no, **changes}
     )
 
 
@@ -204,7 +204,7 @@ def create_contact(
             changes["business_relations"] = _replace_business_relations(
                 contact, business_relations
             )
-        _notify(actor=actor, action="contact.create", contact=contact, changes=changes)
+        _audit(actor=actor, action="contact.create", contact=contact, changes=changes)
     return contact
 
 
@@ -277,7 +277,7 @@ def update_contact(
                 contact, business_relations
             )
         if changes:
-            _notify(
+            _audit(
                 actor=actor, action="contact.update", contact=contact, changes=changes
             )
     return contact
@@ -297,7 +297,7 @@ def set_business_relations(
     """
     with transaction.atomic():
         data = _replace_business_relations(contact, relations)
-        _notify(
+        _audit(
             actor=actor,
             action="contact.set_business_relations",
             contact=contact,
@@ -355,7 +355,7 @@ def delete_contact(*, actor: AbstractBaseUser | None, contact: Contact) -> None:
         reasons = _deletion_blockers(contact)
         if reasons:
             raise ValidationError({NON_FIELD_ERRORS: reasons})
-        _notify(
+        _audit(
             actor=actor,
             action="contact.delete",
             contact=contact,

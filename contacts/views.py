@@ -37,7 +37,7 @@ from interactions.services.entries import (
     record_phone_call,
 )
 from interactions.services.segments import add_contact_to_segment
-from interactions_crm.keyset import InvalidCursor, KeysetPage, keyset_page
+from interactions_crm.platform.keyset import InvalidCursor, KeysetPage, keyset_page
 
 #: Contact list orderings offered to the user; each is unique for keyset paging.
 CONTACT_ORDERINGS: dict[str, tuple[str, ...]] = {

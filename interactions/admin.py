@@ -19,17 +19,14 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.contrib.admin.views.main import PAGE_VAR
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Value, When
 from django.forms import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -56,13 +53,10 @@ from interactions.admin_forms import (
 )
 from interactions.models import (
     Attachment,
-    AuditEvent,
-    BackgroundJob,
     Campaign,
     DocumentTemplateSetup,
     DocumentType,
     EntryComment,
-    IdempotencyKey,
     InteractionGroup,
     InteractionLogEntry,
     InteractionTemplate,
@@ -76,6 +70,7 @@ from interactions.services import (
     start_delete_canceled_job,
     switch_canceled,
 )
+from interactions.services.jobs import runs_in_background
 from interactions.services.ledger import deleted_message
 from interactions.services.masterdata import (
     create_campaign,
@@ -84,75 +79,14 @@ from interactions.services.masterdata import (
 )
 from interactions.services.merge import MERGE_FIELDS
 from interactions.services.setup import set_document_template
+from interactions_crm.platform.admin import (
+    LookaheadPaginator,
+    NoCountAdmin,
+)
 
 admin.site.site_header = _("Interactions CRM administration")
 admin.site.site_title = _("Interactions CRM")
 admin.site.index_title = _("Configuration and interaction log")
-
-# Above this many matching entries the admin's batch job runs in the
-# background (the task worker) instead of inside the request.
-BACKGROUND_DELETE_THRESHOLD = 20_000
-
-
-# --- large tables: no COUNT(*) ---------------------------------------------
-
-
-class LookaheadPaginator(Paginator):
-    """A paginator that never counts the whole (filtered) table.
-
-    It only looks ``lookahead`` pages past the page being shown, with one
-    ``SELECT pk … LIMIT/OFFSET`` (no ``COUNT(*)``). When there are more rows
-    than that, ``count`` is a lower bound and ``is_lower_bound`` is True; the
-    changelist then says "at least N". Below that the count is exact.
-    """
-
-    lookahead = 10
-
-    def __init__(self, object_list, per_page, *args: Any, page: int = 1, **kwargs):
-        super().__init__(object_list, per_page, *args, **kwargs)
-        self.requested_page = max(page, 1)
-        self.is_lower_bound = False
-
-    @cached_property
-    def count(self) -> int:
-        start = (self.requested_page - 1) * self.per_page
-        window = self.per_page * self.lookahead
-        keys = self.object_list.order_by().values_list("pk", flat=True)
-        seen = len(keys[start : start + window + 1])
-        self.is_lower_bound = seen > window
-        return start + seen
-
-
-class NoCountAdmin(admin.ModelAdmin):
-    """Changelist of a table that grows without bound: no counting queries."""
-
-    show_full_result_count = False
-    show_facets = admin.ShowFacets.NEVER
-
-    def get_paginator(
-        self, request, queryset, per_page, orphans=0, allow_empty_first_page=True
-    ):
-        try:
-            page = int(request.GET.get(PAGE_VAR, 1))
-        except ValueError:
-            page = 1
-        return LookaheadPaginator(
-            queryset, per_page, orphans, allow_empty_first_page, page=page
-        )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Rows written only by services (audit, jobs): view and search."""
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
 
 # --- master data ----------------------------------------------------------------
 
@@ -1009,7 +943,7 @@ class InteractionLogEntryAdmin(NoCountAdmin, ServiceAdmin):
                     )
                     return self._render_delete_canceled(request, form)
                 return self._render_delete_canceled(request, form, count=count)
-            if count > BACKGROUND_DELETE_THRESHOLD:
+            if runs_in_background(count):
                 job = start_delete_canceled_job(actor=request.user, filters=filters)
                 self.message_user(
                     request,
@@ -1021,7 +955,7 @@ class InteractionLogEntryAdmin(NoCountAdmin, ServiceAdmin):
                         ),
                         count=count,
                         url=reverse(
-                            "admin:interactions_backgroundjob_change", args=[job.pk]
+                            "admin:platform_backgroundjob_change", args=[job.pk]
                         ),
                     ),
                     messages.SUCCESS,
@@ -1098,53 +1032,6 @@ class EntryCommentAdmin(ServiceAdmin):
             code=data.get("code", ""),
             date=data.get("date"),
         )
-
-
-@admin.register(AuditEvent)
-class AuditEventAdmin(NoCountAdmin, ReadOnlyAdmin):
-    list_display = [
-        "created_at",
-        "actor_repr",
-        "action",
-        "object_type",
-        "object_id",
-        "count",
-    ]
-    list_filter = ["action", "object_type", "created_at"]
-    search_fields = ["=object_id", "actor_repr", "action"]
-    fields = [
-        "created_at",
-        "actor",
-        "actor_repr",
-        "action",
-        "object_type",
-        "object_id",
-        "count",
-        "changes",
-    ]
-    readonly_fields = fields
-
-
-@admin.register(BackgroundJob)
-class BackgroundJobAdmin(ReadOnlyAdmin):
-    list_display = ["id", "kind", "status", "done", "total", "created_at"]
-    list_filter = ["kind", "status"]
-
-    def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in self.opts.concrete_fields]
-
-
-@admin.register(IdempotencyKey)
-class IdempotencyKeyAdmin(NoCountAdmin, ReadOnlyAdmin):
-    """Replayable first responses of API requests (kept 24 hours)."""
-
-    list_display = ["created_at", "user", "key", "status_code", "location"]
-    list_filter = ["status_code", "created_at"]
-    search_fields = ["=key", "user__username"]
-    list_select_related = ["user"]
-
-    def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in self.opts.concrete_fields]
 
 
 # The segments' admin (segments with their lines, saved criteria, logged

@@ -4,12 +4,12 @@ Every view is thin: it parses input with a serializer named after the service
 it feeds, calls that one service, and answers with an output serializer. No
 view writes a domain row itself. Lists page with keyset cursors (never a
 ``COUNT(*)`` over the log); permissions are model permissions plus the custom
-ones (``required_permissions`` per action, see ``interactions_crm.api_permissions``).
+ones (``required_permissions`` per action, see
+``interactions_crm.platform.api.permissions``).
 """
 
 from typing import Any
 
-from django.conf import settings
 from django.db.models import Count, QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -40,7 +40,6 @@ from contacts.serializers import (
 )
 from interactions.filters import EntryFilterSet
 from interactions.models import (
-    BackgroundJob,
     Campaign,
     DocumentTemplateSetup,
     EntryComment,
@@ -99,6 +98,7 @@ from interactions.services import (
     switch_canceled,
     uncancel_entries,
 )
+from interactions.services.jobs import runs_in_background
 from interactions.services.ledger import deleted_message, start_delete_canceled_job
 from interactions.services.masterdata import (
     create_campaign,
@@ -125,9 +125,10 @@ from interactions.services.segments import (
     update_segment_line,
 )
 from interactions.services.setup import document_setup_rows, set_document_template
-from interactions_crm.api_errors import Conflict, conflict_on_refusal
-from interactions_crm.api_pagination import KeysetPagination
-from interactions_crm.idempotency import idempotent
+from interactions_crm.platform.api.errors import Conflict, conflict_on_refusal
+from interactions_crm.platform.api.idempotency import idempotent
+from interactions_crm.platform.api.pagination import KeysetPagination
+from interactions_crm.platform.models import BackgroundJob
 
 ENTRY_ORDERINGS = {"-date": ("-date", "-entry_no"), "entry_no": ("entry_no",)}
 VIEW_ENTRY = "interactions.view_interactionlogentry"
@@ -567,7 +568,7 @@ class InteractionViewSet(
                 count,
             ) % {"count": count}
             return Response({"dry_run": True, "count": count, "message": message})
-        if count > settings.CRM_API_SYNC_DELETE_LIMIT:
+        if runs_in_background(count):
             job = start_delete_canceled_job(actor=request.user, filters=filters)
             return job_response(request, job)
         count = delete_canceled_entries(actor=request.user, filters=filters)
@@ -704,7 +705,7 @@ class BackgroundJobViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         jobs = BackgroundJob.objects.all()
         user = self.request.user
         if getattr(self, "swagger_fake_view", False) or user.has_perm(
-            "interactions.view_backgroundjob"
+            "platform.view_backgroundjob"
         ):
             return jobs
         return jobs.filter(actor=user)
@@ -923,7 +924,7 @@ class SegmentViewSet(
         segment = self.get_object()
         serializer = LogSegmentSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        if segment.lines.count() > settings.CRM_API_SYNC_LOG_LIMIT:
+        if runs_in_background(segment.lines.count()):
             job = start_log_segment_job(
                 segment=segment, actor=request.user, **serializer.validated_data
             )

@@ -9,16 +9,13 @@ class InteractionsConfig(AppConfig):
     verbose_name = _("Interactions")
 
     def ready(self) -> None:
-        from contacts.signals import contact_changed
         from interactions import guard, receivers
+        from interactions.services.jobs import register_job_kinds
 
         connection_created.connect(guard.register_sqlite_function)
-        # Contact changes are audited here: contacts must not import interactions.
-        contact_changed.connect(
-            receivers.audit_contact_change, dispatch_uid="audit_contact_change"
-        )
+        register_job_kinds()
         # The API's Integrator group, kept at exactly its permissions.
-        from interactions_crm.api_permissions import sync_integrator_group
+        from interactions_crm.platform.api.permissions import sync_integrator_group
 
         post_migrate.connect(
             sync_integrator_group, sender=self, dispatch_uid="sync_integrator_group"

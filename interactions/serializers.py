@@ -18,7 +18,6 @@ from interactions.criteria import ContactCriteriaFilterSet
 from interactions.models import (
     MINUTES,
     MONEY,
-    BackgroundJob,
     Campaign,
     DocumentTemplateSetup,
     DocumentType,
@@ -33,7 +32,8 @@ from interactions.models import (
     Segment,
     SegmentLine,
 )
-from interactions_crm.api_fields import ClockTimeField, FixedKeyMixin, key_of
+from interactions_crm.platform.api.fields import ClockTimeField, FixedKeyMixin, key_of
+from interactions_crm.platform.models import BackgroundJob
 
 MAX_BULK_ENTRIES = 1000
 

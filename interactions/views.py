@@ -46,7 +46,6 @@ from interactions.forms import (
     initial_from_raw,
 )
 from interactions.models import (
-    BackgroundJob,
     EntryComment,
     Evaluation,
     InteractionGroup,
@@ -67,7 +66,8 @@ from interactions.services.ledger import (
     resume_delete_canceled_job,
     start_delete_canceled_job,
 )
-from interactions_crm.keyset import InvalidCursor, keyset_page
+from interactions_crm.platform.keyset import InvalidCursor, keyset_page
+from interactions_crm.platform.models import BackgroundJob
 
 PAGE_SIZE = 50
 VIEW_ENTRIES = "interactions.view_interactionlogentry"

@@ -42,7 +42,6 @@ from interactions.forms_segments import (
     SegmentLineForm,
 )
 from interactions.models import (
-    AuditEvent,
     InteractionLogEntry,
     LoggedSegment,
     Segment,
@@ -70,7 +69,8 @@ from interactions.services.segments import (
     update_segment_line,
 )
 from interactions.views import StaffPermissionMixin, safe_next, show_validation_error
-from interactions_crm.keyset import InvalidCursor, KeysetPage, keyset_page
+from interactions_crm.platform.keyset import InvalidCursor, KeysetPage, keyset_page
+from interactions_crm.platform.models import AuditEvent
 
 VIEW_SEGMENT = "interactions.view_segment"
 ADD_SEGMENT = "interactions.add_segment"

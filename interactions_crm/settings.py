@@ -31,6 +31,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 INSTALLED_APPS = [
     # Our apps first: interactions overrides the `flush` command (see
     # interactions/management/commands/flush.py) and admin templates.
+    "interactions_crm.platform",
     "contacts",
     "interactions",
     "django.contrib.admin",
@@ -190,14 +191,16 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     # Model permissions incl. view_* for reads, plus per-action custom ones.
-    "DEFAULT_PERMISSION_CLASSES": ["interactions_crm.api_permissions.CrmPermissions"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "interactions_crm.platform.api.permissions.CrmPermissions"
+    ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     # JSON in (one request format for clients generated from the schema); the
     # browsable API's raw-data form sends JSON too.
-    "DEFAULT_PARSER_CLASSES": ["interactions_crm.api_parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["interactions_crm.platform.api.parsers.JSONParser"],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
-    "DEFAULT_SCHEMA_CLASS": "interactions_crm.api_schema.CrmAutoSchema",
-    "EXCEPTION_HANDLER": "interactions_crm.api_errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "interactions_crm.platform.api.schema.CrmAutoSchema",
+    "EXCEPTION_HANDLER": "interactions_crm.platform.api.errors.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",
@@ -232,11 +235,10 @@ SPECTACULAR_SETTINGS = {
 # --- Domain settings --------------------------------------------------------
 # Batch size for set-based deletes of canceled entries (key-range batches).
 CRM_DELETE_BATCH_SIZE = int(os.environ.get("CRM_DELETE_BATCH_SIZE", "5000"))
-# The API deletes up to this many canceled entries in the request; more run
-# as a background job (202 + jobs/{id}/).
-CRM_API_SYNC_DELETE_LIMIT = int(os.environ.get("CRM_API_SYNC_DELETE_LIMIT", "10000"))
-# Segments with more lines are logged by the task worker (the API answers 202).
-CRM_API_SYNC_LOG_LIMIT = int(os.environ.get("CRM_API_SYNC_LOG_LIMIT", "10000"))
+# The largest run done within a request (deleting canceled entries, logging a
+# segment); larger runs go to the task worker with a progress bar — on the staff
+# pages, in admin and through the API (202 + jobs/{id}/) alike.
+CRM_BACKGROUND_THRESHOLD = int(os.environ.get("CRM_BACKGROUND_THRESHOLD", "10000"))
 
 LOGGING = {
     "version": 1,

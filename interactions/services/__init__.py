@@ -5,7 +5,6 @@ them writes domain rows directly (DESIGN.md §3). The implementation is split
 into modules by subject; import from ``interactions.services``.
 """
 
-from interactions.services.audit import record_audit
 from interactions.services.delivery import deliver_entries, resend_entries
 from interactions.services.entries import (
     RecordResult,
@@ -29,7 +28,6 @@ from interactions.services.ledger import (
     deleted_message,
     evaluate_entries,
     resume_delete_canceled_job,
-    run_delete_canceled_job,
     start_delete_canceled_job,
     switch_canceled,
     uncancel_entries,
@@ -57,7 +55,6 @@ from interactions.services.segments import (
     remove_contact_from_segment,
     reuse_criteria,
     reuse_logged_segment,
-    run_log_segment_job,
     save_criteria,
     start_log_segment_job,
     switch_canceled_logged_segments,
@@ -66,6 +63,7 @@ from interactions.services.segments import (
     update_segment_line,
 )
 from interactions.services.setup import document_setup_rows, set_document_template
+from interactions_crm.platform.audit import record_audit
 
 __all__ = [
     "CanceledEntryFilter",
@@ -93,7 +91,6 @@ __all__ = [
     "resend_entries",
     "resume_delete_canceled_job",
     "resume_interaction",
-    "run_delete_canceled_job",
     "save_master_record",
     "select_content",
     "set_document_template",
@@ -114,7 +111,6 @@ __all__ += [
     "go_back",
     "lines_on_header_template",
     "log_segment",
-    "run_log_segment_job",
     "start_log_segment_job",
     "logged_segments_with_counts",
     "reduce_contacts",

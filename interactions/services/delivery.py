@@ -25,8 +25,8 @@ from django.utils.translation import gettext_lazy as _
 
 from contacts.models import CorrespondenceType
 from interactions.models import DeliveryStatus, InteractionLogEntry
-from interactions.services.audit import record_audit
 from interactions.services.merge import merge, merge_context
+from interactions_crm.platform.audit import record_audit
 
 logger = logging.getLogger(__name__)
 

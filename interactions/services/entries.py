@@ -47,9 +47,9 @@ from interactions.models import (
     TemplateContent,
     WizardAction,
 )
-from interactions.services.audit import record_audit
 from interactions.services.delivery import deliver_on_commit
 from interactions.services.merge import merge, merge_context
+from interactions_crm.platform.audit import record_audit
 
 # --------------------------------------------------------------------------
 # Defaults (DOMAIN §4.1)

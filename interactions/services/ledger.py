@@ -6,7 +6,6 @@ per batch) and writes one audit event with its count, never one per row.
 """
 
 import datetime as dt
-import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields
 from functools import partial
@@ -24,16 +23,17 @@ from django.utils.translation import ngettext
 from contacts.models import Contact, Salesperson
 from interactions.models import (
     Attachment,
-    AuditEvent,
-    BackgroundJob,
     Campaign,
     Evaluation,
     InteractionGroup,
     InteractionLogEntry,
     InteractionTemplate,
 )
-from interactions.services.audit import record_audit
-from interactions.tasks import delete_canceled_entries_task
+from interactions.services.jobs import JobKind
+from interactions_crm.platform import jobs
+from interactions_crm.platform.actors import user_or_none
+from interactions_crm.platform.audit import record_audit
+from interactions_crm.platform.models import AuditEvent, BackgroundJob
 
 ENTRY_TYPE = InteractionLogEntry._meta.label_lower
 # At most this many entry numbers are named in a bulk operation's audit event;
@@ -41,11 +41,6 @@ ENTRY_TYPE = InteractionLogEntry._meta.label_lower
 AUDIT_ENTRY_SAMPLE = 100
 
 ProgressCallback = Callable[[int, int], None]
-
-
-def _user(actor: AbstractBaseUser | None) -> AbstractBaseUser | None:
-    """The actor as a user row to point at, or None for the system/anonymous."""
-    return actor if actor is not None and actor.is_authenticated else None
 
 
 def _selection(entries: QuerySet | Iterable) -> QuerySet:
@@ -112,7 +107,7 @@ def cancel_entries(*, actor: AbstractBaseUser | None, entries, reason: str = "")
         entry_nos = _entry_nos(to_cancel)
         count = to_cancel.update(
             canceled=True,
-            canceled_by=_user(actor),
+            canceled_by=user_or_none(actor),
             canceled_at=timezone.now(),
             cancel_reason=reason,
         )
@@ -512,21 +507,15 @@ def start_delete_canceled_job(
     """Queue a background run of :func:`delete_canceled_entries` and return its job.
 
     The job stores the filters as plain ids/values and the number of entries
-    they match now; the task is enqueued when the transaction commits, so a
-    worker never sees a job that was rolled back.
+    they match now.
     """
     filters.validate()
-    with transaction.atomic():
-        job = BackgroundJob.objects.create(
-            kind=BackgroundJob.Kind.DELETE_CANCELED_ENTRIES,
-            params=filters.to_params(),
-            total=canceled_entries_matching(filters).count(),
-            actor=_user(actor),
-        )
-        transaction.on_commit(
-            partial(delete_canceled_entries_task.enqueue, job_id=str(job.pk))
-        )
-    return job
+    return jobs.start_job(
+        kind=JobKind.DELETE_CANCELED_ENTRIES,
+        actor=actor,
+        params=filters.to_params(),
+        total=canceled_entries_matching(filters).count(),
+    )
 
 
 def resume_delete_canceled_job(
@@ -537,66 +526,17 @@ def resume_delete_canceled_job(
     Batches that were committed stay deleted, so the new run deletes only the
     canceled entries that still match.
     """
-    with transaction.atomic():
-        updated = BackgroundJob.objects.filter(
-            pk=job.pk,
-            kind=BackgroundJob.Kind.DELETE_CANCELED_ENTRIES,
-            status__in=[BackgroundJob.Status.FAILED, BackgroundJob.Status.RUNNING],
-        ).update(status=BackgroundJob.Status.QUEUED, error="")
-        if not updated:
-            raise ValidationError(
-                {"status": [_("Only a failed or interrupted job can be resumed.")]}
-            )
-        transaction.on_commit(
-            partial(delete_canceled_entries_task.enqueue, job_id=str(job.pk))
-        )
-    job.refresh_from_db()
-    return job
+    return jobs.resume_job(job=job, kind=JobKind.DELETE_CANCELED_ENTRIES)
 
 
-def run_delete_canceled_job(*, job_id: uuid.UUID | str) -> BackgroundJob:
-    """Run a queued delete-canceled job: claim it, delete in batches, record.
-
-    Called by the task worker. The job is claimed with a conditional
-    ``UPDATE`` (queued → running), so two workers never run the same job;
-    ``done``/``total`` are written after each committed batch for the progress
-    bar. A failure marks the job failed with the error and re-raises it.
-    """
-    claimed = BackgroundJob.objects.filter(
-        pk=job_id, status=BackgroundJob.Status.QUEUED
-    ).update(status=BackgroundJob.Status.RUNNING, started_at=timezone.now())
-    job = BackgroundJob.objects.select_related("actor").get(pk=job_id)
-    if not claimed:
-        return job
-
-    # A resumed job continues counting from what its earlier runs deleted.
-    already_done = job.done
-
-    def report(done: int, total: int) -> None:
-        BackgroundJob.objects.filter(pk=job.pk).update(
-            done=already_done + done, total=already_done + total
-        )
-
-    try:
-        filters = CanceledEntryFilter.from_params(job.params)
-        count = delete_canceled_entries(
-            actor=job.actor, filters=filters, progress=report
-        )
-    except Exception as exc:
-        BackgroundJob.objects.filter(pk=job.pk).update(
-            status=BackgroundJob.Status.FAILED,
-            error=str(exc)[:2000],
-            finished_at=timezone.now(),
-        )
-        raise
-    deleted = already_done + count
-    job.status = BackgroundJob.Status.SUCCEEDED
-    job.result = {"deleted": deleted}
-    job.message = deleted_message(deleted)
-    job.finished_at = timezone.now()
-    job.done = deleted
-    job.total = deleted
-    job.save(
-        update_fields=["status", "result", "message", "finished_at", "done", "total"]
+def run_delete_canceled(job: BackgroundJob, progress: jobs.Progress) -> jobs.JobOutcome:
+    """The job runner: delete in batches, counting on from earlier runs."""
+    count = delete_canceled_entries(
+        actor=job.actor,
+        filters=CanceledEntryFilter.from_params(job.params),
+        progress=progress,
     )
-    return job
+    deleted = job.done + count
+    return jobs.JobOutcome(
+        done=deleted, message=deleted_message(deleted), result={"deleted": deleted}
+    )

@@ -22,9 +22,9 @@ from interactions.models import (
     InteractionGroup,
     InteractionTemplate,
 )
-from interactions.services.audit import record_audit
 from interactions.services.setup import set_document_template
-from interactions_crm.changes import field_values
+from interactions_crm.platform.audit import record_audit
+from interactions_crm.platform.changes import field_values
 
 CAMPAIGN_SERIES = "CAMPAIGN"
 

@@ -18,7 +18,6 @@ lines, so the number of statements does not depend on the number of lines.
 import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
-from functools import partial
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -49,7 +48,6 @@ from contacts.services import next_number
 from interactions.criteria import clean_criteria, matching_contacts
 from interactions.models import (
     Attachment,
-    BackgroundJob,
     DeliveryStatus,
     InteractionLogEntry,
     InteractionTemplate,
@@ -61,7 +59,6 @@ from interactions.models import (
     TemplateContent,
     WizardAction,
 )
-from interactions.services.audit import record_audit
 from interactions.services.delivery import deliver_on_commit
 from interactions.services.entries import (
     _actor_salesperson,
@@ -70,7 +67,11 @@ from interactions.services.entries import (
     round_up_to_minute,
     select_content,
 )
-from interactions.tasks import log_segment_task
+from interactions.services.jobs import JobKind
+from interactions_crm.platform import jobs
+from interactions_crm.platform.actors import user_or_none
+from interactions_crm.platform.audit import record_audit
+from interactions_crm.platform.models import BackgroundJob
 
 SEGMENT_SERIES = "SEGMENT"
 Kind = SegmentCriteriaAction.Kind
@@ -171,10 +172,6 @@ NAMED_CONTACTS = 5
 # --------------------------------------------------------------------------
 # Small helpers
 # --------------------------------------------------------------------------
-
-
-def _user(actor: AbstractBaseUser | None) -> AbstractBaseUser | None:
-    return actor if actor is not None and actor.is_authenticated else None
 
 
 def _lock(segment: Segment) -> Segment:
@@ -321,7 +318,7 @@ def _salesperson_expression(
     segment: Segment, actor: AbstractBaseUser | None
 ) -> BaseExpression:
     """Header salesperson, else the actor's, else the contact's (not blocked)."""
-    context = segment.salesperson or _usable(_actor_salesperson(_user(actor)))
+    context = segment.salesperson or _usable(_actor_salesperson(user_or_none(actor)))
     if context is not None:
         return Value(context.pk, output_field=models.BigIntegerField())
     return Case(
@@ -466,11 +463,11 @@ def _header_changes(segment: Segment, fields: Iterable[str]) -> dict[str, Any]:
 def _create_segment(*, actor: AbstractBaseUser | None, **header: Any) -> Segment:
     """Create a segment without auditing (callers record the event)."""
     _check_fields(header, HEADER_FIELDS, "segment header")
-    segment = Segment(created_by=_user(actor), **header)
+    segment = Segment(created_by=user_or_none(actor), **header)
     if "date" not in header:
         segment.date = timezone.localdate()
     if "salesperson" not in header:
-        segment.salesperson = _usable(_actor_salesperson(_user(actor)))
+        segment.salesperson = _usable(_actor_salesperson(user_or_none(actor)))
     _apply_template(segment, header.get("template"), header)
     _validate_header(segment)
     segment.no = next_number(series_code=SEGMENT_SERIES)
@@ -610,7 +607,7 @@ def _record_action(
         inserted_to_id=last_id,
         removed_lines=removed or [],
         line_count=count + len(removed or []),
-        actor=_user(actor),
+        actor=user_or_none(actor),
     )
 
 
@@ -962,7 +959,7 @@ def save_criteria(
             code=code.strip(),
             description=description,
             actions=actions,
-            created_by=_user(actor),
+            created_by=user_or_none(actor),
         )
         saved.full_clean(exclude=["created_by"])
         saved.save()
@@ -1373,7 +1370,7 @@ def _entry_columns(
     columns: dict[str, Any] = {
         name: F(SegmentLine._meta.get_field(name).attname) for name in copied
     }
-    user = _user(actor)
+    user = user_or_none(actor)
     columns |= {
         "date": Coalesce(
             F("date"), _value(timezone.localdate(now), entry.get_field("date"))
@@ -1439,7 +1436,7 @@ def log_segment(
             segment_no=segment.no,
             description=segment.description,
             date=timezone.localdate(),
-            logged_by=_user(actor),
+            logged_by=user_or_none(actor),
         )
         snapshots = _content_snapshots(segment)
         columns = _entry_columns(
@@ -1486,68 +1483,44 @@ def start_log_segment_job(
 ) -> BackgroundJob:
     """Queue :func:`log_segment` for the task worker and return its job.
 
-    For segments too large to log within a request. The task is enqueued when
-    this transaction commits; the worker logs the segment with the same
-    service, so every rule and refusal is the same as logging it directly.
+    For segments too large to log within a request; the worker logs the
+    segment with the same service, so every rule and refusal is the same as
+    logging it directly.
     """
-    with transaction.atomic():
-        job = BackgroundJob.objects.create(
-            kind=BackgroundJob.Kind.LOG_SEGMENT,
-            params={"segment_no": segment.no, "send": send, "follow_up": follow_up},
-            total=segment.lines.count(),
-            actor=actor if actor is not None and actor.is_authenticated else None,
-        )
-        transaction.on_commit(partial(log_segment_task.enqueue, job_id=str(job.pk)))
-    return job
+    return jobs.start_job(
+        kind=JobKind.LOG_SEGMENT,
+        actor=actor,
+        params={"segment_no": segment.no, "send": send, "follow_up": follow_up},
+        total=segment.lines.count(),
+    )
 
 
-def run_log_segment_job(*, job_id: Any) -> BackgroundJob:
-    """Run a queued log-segment job (called by the task worker).
+def run_log_segment(job: BackgroundJob, progress: jobs.Progress) -> jobs.JobOutcome:
+    """The job runner: log the segment (all or nothing) and name the result.
 
-    Claimed with a conditional ``UPDATE`` (queued → running) so two workers
-    never run it twice. A refusal (``ValidationError``) marks the job failed
-    with its messages; logging is all or nothing, so nothing was written then.
+    A refusal (``ValidationError``) marks the job failed with its messages.
     """
-    claimed = BackgroundJob.objects.filter(
-        pk=job_id, status=BackgroundJob.Status.QUEUED
-    ).update(status=BackgroundJob.Status.RUNNING, started_at=timezone.now())
-    job = BackgroundJob.objects.select_related("actor").get(pk=job_id)
-    if not claimed:
-        return job
     params = job.params
-    try:
-        segment = Segment.objects.get(no=params["segment_no"])
-        logged = log_segment(
-            segment=segment,
-            actor=job.actor,
-            send=params.get("send", False),
-            follow_up=params.get("follow_up", False),
-        )
-    except (Segment.DoesNotExist, ValidationError) as exc:
-        error = (
-            " ".join(exc.messages)
-            if isinstance(exc, ValidationError)
-            else str(_("The segment does not exist any more."))
-        )
-        BackgroundJob.objects.filter(pk=job.pk).update(
-            status=BackgroundJob.Status.FAILED, error=error, finished_at=timezone.now()
-        )
-        job.refresh_from_db()
-        return job
+    segment = Segment.objects.filter(no=params["segment_no"]).first()
+    if segment is None:
+        raise ValidationError(_("The segment does not exist any more."))
+    logged = log_segment(
+        segment=segment,
+        actor=job.actor,
+        send=params.get("send", False),
+        follow_up=params.get("follow_up", False),
+    )
     created = logged.entries.count()
-    job.status = BackgroundJob.Status.SUCCEEDED
-    job.done = job.total = created
-    job.result = {"logged_segment": logged.pk, "segment_no": logged.segment_no}
-    job.message = ngettext(
+    message = ngettext(
         "Segment %(no)s has been logged: %(count)d interaction log entry created.",
         "Segment %(no)s has been logged: %(count)d interaction log entries created.",
         created,
     ) % {"no": logged.segment_no, "count": created}
-    job.finished_at = timezone.now()
-    job.save(
-        update_fields=["status", "done", "total", "result", "message", "finished_at"]
+    return jobs.JobOutcome(
+        done=created,
+        message=message,
+        result={"logged_segment": logged.pk, "segment_no": logged.segment_no},
     )
-    return job
 
 
 def _create_follow_up(
@@ -1620,7 +1593,7 @@ def cancel_logged_segments(
         ).update(
             canceled=True,
             canceled_with_segment=True,
-            canceled_by=_user(actor),
+            canceled_by=user_or_none(actor),
             canceled_at=timezone.now(),
             cancel_reason=reason,
         )

@@ -11,8 +11,8 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from interactions.models import DocumentTemplateSetup, DocumentType, InteractionTemplate
-from interactions.services.audit import record_audit
 from interactions.services.entries import template_may_record_documents
+from interactions_crm.platform.audit import record_audit
 
 
 def _ensure_rows() -> None:

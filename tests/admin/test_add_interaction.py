@@ -7,7 +7,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from interactions.models import AuditEvent, EntryComment, InteractionLogEntry
+from interactions.models import EntryComment, InteractionLogEntry
+from interactions_crm.platform.models import AuditEvent
 from tests import factories
 from tests.admin.support import message_texts
 

@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from interactions import admin as interactions_admin
-from interactions.models import BackgroundJob, InteractionLogEntry
+from interactions.models import InteractionLogEntry
+from interactions_crm.platform.models import BackgroundJob
 from tests import factories
 from tests.admin.support import message_texts
 from tests.conftest import grant
@@ -122,8 +122,8 @@ def test_change_filters_goes_back_with_the_values(admin_client, entries):
     assert response.context["form"].cleaned_data["template"] == entries["letter"]
 
 
-def test_large_runs_go_to_the_background(admin_client, entries, monkeypatch):
-    monkeypatch.setattr(interactions_admin, "BACKGROUND_DELETE_THRESHOLD", 1)
+def test_large_runs_go_to_the_background(admin_client, entries, settings):
+    settings.CRM_BACKGROUND_THRESHOLD = 1
 
     response = admin_client.post(
         reverse(URL), {"template": entries["letter"].pk, "_confirm": "1"}, follow=True

@@ -6,8 +6,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from interactions.admin import InteractionLogEntryAdmin, LookaheadPaginator
-from interactions.models import AuditEvent, EntryComment, InteractionLogEntry
+from interactions.models import EntryComment, InteractionLogEntry
 from interactions.services import add_comment
+from interactions_crm.platform.models import AuditEvent
 from tests.admin.support import form_data, message_texts
 from tests.conftest import grant
 from tests.interactions.ledger_support import (

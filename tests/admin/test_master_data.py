@@ -8,13 +8,13 @@ from django.urls import reverse
 
 from contacts.models import Contact, ContactBusinessRelation
 from interactions.models import (
-    AuditEvent,
     Campaign,
     DocumentTemplateSetup,
     DocumentType,
     InteractionTemplate,
     TemplateContent,
 )
+from interactions_crm.platform.models import AuditEvent
 from tests import factories
 from tests.admin.support import form_data, message_texts
 from tests.interactions.ledger_support import make_entry

@@ -10,12 +10,12 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from contacts.models import ContactBusinessRelation
-from interactions.models import IdempotencyKey
 from interactions.services import (
     CanceledEntryFilter,
     add_comment,
     start_delete_canceled_job,
 )
+from interactions_crm.platform.models import IdempotencyKey
 from tests import factories
 from tests.interactions.ledger_support import make_entry
 

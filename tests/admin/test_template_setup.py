@@ -3,7 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from interactions.models import AuditEvent, DocumentTemplateSetup, DocumentType
+from interactions.models import DocumentTemplateSetup, DocumentType
+from interactions_crm.platform.models import AuditEvent
 from tests import factories
 from tests.admin.support import form_data, message_texts
 

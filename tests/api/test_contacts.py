@@ -3,7 +3,7 @@
 import pytest
 
 from contacts.models import Contact, JobResponsibility, MailingGroup
-from interactions.models import AuditEvent
+from interactions_crm.platform.models import AuditEvent
 from tests import factories
 from tests.interactions.ledger_support import make_entry
 

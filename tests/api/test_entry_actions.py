@@ -4,7 +4,9 @@ import uuid
 
 import pytest
 
-from interactions.models import AuditEvent, BackgroundJob, InteractionLogEntry
+from interactions.models import InteractionLogEntry
+from interactions.services.jobs import JobKind
+from interactions_crm.platform.models import AuditEvent, BackgroundJob
 from tests import factories
 from tests.interactions.ledger_support import (
     make_entries,
@@ -242,7 +244,7 @@ def test_delete_canceled_reversed_range_is_400(admin_api, canceled_and_active):
 
 
 def test_large_delete_canceled_becomes_a_job(admin_api, canceled_and_active, settings):
-    settings.CRM_API_SYNC_DELETE_LIMIT = 2
+    settings.CRM_BACKGROUND_THRESHOLD = 2
 
     response = admin_api.post(
         "/api/v1/interactions/delete-canceled/", {"dry_run": False}, format="json"
@@ -275,7 +277,7 @@ def test_staff_cannot_delete_canceled_entries(staff_api, canceled_and_active):
 
 def test_job_is_visible_to_its_starter_only(api_as, staff_user, admin_user):
     job = BackgroundJob.objects.create(
-        kind=BackgroundJob.Kind.DELETE_CANCELED_ENTRIES,
+        kind=JobKind.DELETE_CANCELED_ENTRIES,
         actor=staff_user,
         total=10,
         done=4,

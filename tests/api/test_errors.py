@@ -6,7 +6,7 @@ from django.db import IntegrityError
 from django.db.models import ProtectedError
 from django.http import Http404
 
-from interactions_crm.api_errors import exception_handler
+from interactions_crm.platform.api.errors import exception_handler
 
 
 @pytest.mark.parametrize(

@@ -7,11 +7,8 @@ import pytest
 from django.db import connection, connections
 from django.utils import timezone
 
-from interactions.models import (
-    DocumentTemplateSetup,
-    IdempotencyKey,
-    InteractionLogEntry,
-)
+from interactions.models import DocumentTemplateSetup, InteractionLogEntry
+from interactions_crm.platform.models import IdempotencyKey
 from tests import factories
 from tests.api.conftest import token_client
 

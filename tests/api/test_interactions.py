@@ -6,8 +6,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from interactions.models import AuditEvent, EntryComment, InteractionLogEntry
+from interactions.models import EntryComment, InteractionLogEntry
 from interactions.services import create_interaction
+from interactions_crm.platform.models import AuditEvent
 from tests import factories
 from tests.interactions.ledger_support import make_entries, make_entry
 

@@ -11,12 +11,12 @@ import pytest
 
 from contacts.models import BusinessRelation, Salesperson
 from interactions.models import (
-    AuditEvent,
     Campaign,
     DocumentTemplateSetup,
     InteractionGroup,
     InteractionTemplate,
 )
+from interactions_crm.platform.models import AuditEvent
 from tests import factories
 from tests.interactions.ledger_support import make_entry
 

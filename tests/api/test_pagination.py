@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from contacts.models import Contact
 from interactions.models import InteractionLogEntry
 from interactions.services.segments import add_contacts, create_segment, log_segment
-from interactions_crm.keyset import encode_cursor
+from interactions_crm.platform.keyset import encode_cursor
 from tests import factories
 from tests.interactions.ledger_support import make_entries
 

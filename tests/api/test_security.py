@@ -6,7 +6,7 @@ from django.core.management import call_command
 from rest_framework.authtoken.models import Token
 from rest_framework.throttling import ScopedRateThrottle, UserRateThrottle
 
-from interactions_crm.api_permissions import INTEGRATOR_PERMISSIONS
+from interactions_crm.platform.api.permissions import INTEGRATOR_PERMISSIONS
 from tests.api.conftest import token_client
 
 pytestmark = pytest.mark.django_db

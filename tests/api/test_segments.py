@@ -391,10 +391,10 @@ def test_logged_segment_bad_input_is_400(staff_api, admin_api, logged):
 def test_large_segment_is_logged_by_a_background_job(
     staff_api, segment, purchasers, staff_user, settings
 ):
-    from interactions.models import BackgroundJob
+    from interactions_crm.platform.models import BackgroundJob
     from tests.interactions.test_jobs import run_worker
 
-    settings.CRM_API_SYNC_LOG_LIMIT = 2
+    settings.CRM_BACKGROUND_THRESHOLD = 2
     add_contacts(
         segment=segment, actor=staff_user, criteria={"job_responsibility": "PURCHASE"}
     )

@@ -14,7 +14,8 @@ from contacts.services import (
     set_business_relations,
     update_contact,
 )
-from interactions.models import AuditEvent, Segment, SegmentLine
+from interactions.models import Segment, SegmentLine
+from interactions_crm.platform.models import AuditEvent
 from tests import factories
 from tests.interactions.ledger_support import make_entry
 

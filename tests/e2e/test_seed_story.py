@@ -13,13 +13,13 @@ from django.utils import translation
 from playwright.sync_api import Page, expect
 
 from interactions.models import (
-    BackgroundJob,
     InteractionGroup,
     InteractionLogEntry,
     InteractionTemplate,
     LoggedSegment,
     Segment,
 )
+from interactions_crm.platform.models import BackgroundJob
 from tests import factories
 from tests.conftest import STAFF_PERMISSIONS, grant
 from tests.e2e.conftest import log_in, screenshot

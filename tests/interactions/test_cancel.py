@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from interactions.models import AuditEvent, DocumentType, InteractionLogEntry
+from interactions.models import DocumentType, InteractionLogEntry
 from interactions.services import (
     cancel_entries,
     record_document,
@@ -11,6 +11,7 @@ from interactions.services import (
     switch_canceled,
     uncancel_entries,
 )
+from interactions_crm.platform.models import AuditEvent
 from tests.interactions.ledger_support import (
     make_entries,
     make_entry,

@@ -6,8 +6,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from interactions.models import AuditEvent, EntryComment
+from interactions.models import EntryComment
 from interactions.services import add_comment, create_interaction
+from interactions_crm.platform.models import AuditEvent
 
 
 @pytest.fixture

@@ -10,13 +10,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from contacts.models import CorrespondenceType
 from interactions.models import (
     Attachment,
-    AuditEvent,
     Campaign,
     EntryComment,
     InteractionLogEntry,
     WizardAction,
 )
 from interactions.services import create_interaction
+from interactions_crm.platform.models import AuditEvent
 from tests import factories
 
 

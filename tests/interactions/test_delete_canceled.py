@@ -7,13 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from interactions.models import (
-    Attachment,
-    AuditEvent,
-    EntryComment,
-    InteractionLogEntry,
-    Segment,
-)
+from interactions.models import Attachment, EntryComment, InteractionLogEntry, Segment
 from interactions.services import (
     CanceledEntryFilter,
     add_comment,
@@ -22,6 +16,7 @@ from interactions.services import (
     deleted_message,
     uncancel_entries,
 )
+from interactions_crm.platform.models import AuditEvent
 from tests import factories
 from tests.interactions.ledger_support import (
     attachment_file,

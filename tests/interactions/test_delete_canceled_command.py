@@ -6,7 +6,8 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from interactions.models import AuditEvent, InteractionLogEntry
+from interactions.models import InteractionLogEntry
+from interactions_crm.platform.models import AuditEvent
 from tests import factories
 from tests.interactions.ledger_support import make_entries, make_entry
 

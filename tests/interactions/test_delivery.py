@@ -14,12 +14,13 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 
 from contacts.models import CorrespondenceType
-from interactions.models import AuditEvent, DeliveryStatus, InteractionLogEntry
+from interactions.models import DeliveryStatus, InteractionLogEntry
 from interactions.services import (
     create_interaction,
     deliver_entries,
     resend_entries,
 )
+from interactions_crm.platform.models import AuditEvent
 from tests import factories
 
 

@@ -3,8 +3,9 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from interactions.models import AuditEvent, Evaluation, InteractionLogEntry
+from interactions.models import Evaluation, InteractionLogEntry
 from interactions.services import evaluate_entries
+from interactions_crm.platform.models import AuditEvent
 from tests.interactions.ledger_support import make_entries, make_entry
 
 pytestmark = pytest.mark.django_db

@@ -14,14 +14,15 @@ from django.db import transaction
 from django.tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from interactions.models import AuditEvent, BackgroundJob, InteractionLogEntry
+from interactions.models import InteractionLogEntry
 from interactions.services import (
     CanceledEntryFilter,
     delete_canceled_entries,
     resume_delete_canceled_job,
-    run_delete_canceled_job,
     start_delete_canceled_job,
 )
+from interactions_crm.platform.jobs import run_job
+from interactions_crm.platform.models import AuditEvent, BackgroundJob
 from tests import factories
 from tests.interactions.ledger_support import make_entries, make_entry
 
@@ -159,7 +160,7 @@ def test_a_job_runs_once_even_if_its_task_runs_twice(staff_user):
     job = start_delete_canceled_job(actor=staff_user, filters=CanceledEntryFilter())
     run_worker()
 
-    again = run_delete_canceled_job(job_id=job.pk)
+    again = run_job(job_id=job.pk)
 
     assert again.status == BackgroundJob.Status.SUCCEEDED
     assert AuditEvent.objects.filter(action="entry.delete_canceled").count() == 1

@@ -7,7 +7,6 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from contacts.models import NumberSeries, Salesperson
 from interactions.models import (
-    AuditEvent,
     Campaign,
     DocumentTemplateSetup,
     InteractionGroup,
@@ -18,6 +17,7 @@ from interactions.services import (
     delete_master_record,
     save_master_record,
 )
+from interactions_crm.platform.models import AuditEvent
 from tests import factories
 from tests.interactions.ledger_support import make_entries, make_entry
 

@@ -7,17 +7,13 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from interactions.models import (
-    Attachment,
-    AuditEvent,
-    EntryComment,
-    InteractionLogEntry,
-)
+from interactions.models import Attachment, EntryComment, InteractionLogEntry
 from interactions.services import (
     create_interaction,
     delete_postponed_entries,
     resume_interaction,
 )
+from interactions_crm.platform.models import AuditEvent
 from tests import factories
 
 

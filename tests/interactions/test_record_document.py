@@ -11,7 +11,6 @@ from django.db import connection, connections, transaction
 
 from interactions.models import (
     Attachment,
-    AuditEvent,
     DocumentTemplateSetup,
     DocumentType,
     InteractionLogEntry,
@@ -23,6 +22,7 @@ from interactions.services import (
     record_phone_call,
     set_document_template,
 )
+from interactions_crm.platform.models import AuditEvent
 from tests import factories
 
 

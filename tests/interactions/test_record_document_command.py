@@ -6,8 +6,9 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from interactions.models import AuditEvent, DocumentType, InteractionLogEntry
+from interactions.models import DocumentType, InteractionLogEntry
 from interactions.services import set_document_template
+from interactions_crm.platform.models import AuditEvent
 from tests import factories
 
 

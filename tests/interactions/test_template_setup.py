@@ -4,13 +4,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from interactions.models import (
-    Attachment,
-    AuditEvent,
-    DocumentTemplateSetup,
-    DocumentType,
-)
+from interactions.models import Attachment, DocumentTemplateSetup, DocumentType
 from interactions.services import document_setup_rows, set_document_template
+from interactions_crm.platform.models import AuditEvent
 from tests import factories
 
 

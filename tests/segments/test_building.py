@@ -4,7 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from interactions import services
-from interactions.models import AuditEvent, SegmentCriteriaAction
+from interactions.models import SegmentCriteriaAction
+from interactions_crm.platform.models import AuditEvent
 from tests import factories
 from tests.segments.conftest import line_nos
 

@@ -11,13 +11,8 @@ from django.utils import timezone
 
 from contacts.models import Contact
 from interactions import services
-from interactions.models import (
-    Attachment,
-    AuditEvent,
-    InteractionLogEntry,
-    LoggedSegment,
-    Segment,
-)
+from interactions.models import Attachment, InteractionLogEntry, LoggedSegment, Segment
+from interactions_crm.platform.models import AuditEvent
 from tests import factories
 from tests.segments.conftest import line_nos
 

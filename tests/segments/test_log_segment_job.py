@@ -2,12 +2,13 @@
 
 import pytest
 
-from interactions.models import BackgroundJob, LoggedSegment, Segment
+from interactions.models import LoggedSegment, Segment
 from interactions.services import (
     create_segment,
-    run_log_segment_job,
     start_log_segment_job,
 )
+from interactions_crm.platform.jobs import run_job
+from interactions_crm.platform.models import BackgroundJob
 from tests.interactions.test_jobs import run_worker
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -31,7 +32,7 @@ def test_a_job_runs_only_once(admin_user):
     job = start_log_segment_job(actor=admin_user, segment=segment)
     BackgroundJob.objects.filter(pk=job.pk).update(status=BackgroundJob.Status.RUNNING)
 
-    again = run_log_segment_job(job_id=job.pk)
+    again = run_job(job_id=job.pk)
 
     assert again.status == BackgroundJob.Status.RUNNING  # not claimed twice
     assert Segment.objects.filter(pk=segment.pk).exists()

@@ -4,7 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from interactions import services
-from interactions.models import AuditEvent, InteractionLogEntry, LoggedSegment
+from interactions.models import InteractionLogEntry, LoggedSegment
+from interactions_crm.platform.models import AuditEvent
 
 
 @pytest.fixture

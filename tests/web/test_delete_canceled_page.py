@@ -6,9 +6,11 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from interactions.models import BackgroundJob, InteractionLogEntry
+from interactions.models import InteractionLogEntry
 from interactions.services import CanceledEntryFilter
+from interactions.services.jobs import JobKind
 from interactions.services.ledger import start_delete_canceled_job
+from interactions_crm.platform.models import BackgroundJob
 from tests import factories
 from tests.conftest import grant
 from tests.interactions.ledger_support import make_entry
@@ -154,7 +156,7 @@ def test_confirm_with_invalid_filters_starts_nothing(admin_client):
 @pytest.mark.django_db
 def test_running_job_shows_its_progress(admin_client):
     job = BackgroundJob.objects.create(
-        kind=BackgroundJob.Kind.DELETE_CANCELED_ENTRIES,
+        kind=JobKind.DELETE_CANCELED_ENTRIES,
         status=BackgroundJob.Status.RUNNING,
         total=4,
         done=1,
@@ -167,7 +169,7 @@ def test_running_job_shows_its_progress(admin_client):
 @pytest.mark.django_db
 def test_failed_job_can_be_resumed(admin_client):
     job = BackgroundJob.objects.create(
-        kind=BackgroundJob.Kind.DELETE_CANCELED_ENTRIES,
+        kind=JobKind.DELETE_CANCELED_ENTRIES,
         status=BackgroundJob.Status.FAILED,
         error="connection lost",
     )
@@ -182,7 +184,7 @@ def test_failed_job_can_be_resumed(admin_client):
 @pytest.mark.django_db
 def test_finished_job_cannot_be_resumed(admin_client):
     job = BackgroundJob.objects.create(
-        kind=BackgroundJob.Kind.DELETE_CANCELED_ENTRIES,
+        kind=JobKind.DELETE_CANCELED_ENTRIES,
         status=BackgroundJob.Status.SUCCEEDED,
     )
     response = admin_client.post(job_url(job, "job-resume"), follow=True)

@@ -1,4 +1,4 @@
-"""Keyset (cursor) pagination for the REST API, built on ``interactions_crm.keyset``.
+"""Keyset (cursor) pagination for the REST API (``platform.keyset``).
 
 DRF's own ``CursorPagination`` positions on the *first* ordering field only and
 pages through ties with an OFFSET capped at 1,000 rows, so it cannot walk a
@@ -24,7 +24,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
-from interactions_crm.keyset import (
+from interactions_crm.platform.keyset import (
     InvalidCursor,
     KeysetPage,
     decode_cursor,

@@ -2,15 +2,15 @@
 
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import models
 
-from interactions.models import AuditEvent
+from interactions_crm.platform.actors import Actor, actor_name, user_or_none
+from interactions_crm.platform.models import AuditEvent
 
 
 def record_audit(
     *,
-    actor: AbstractBaseUser | None,
+    actor: Actor,
     action: str,
     obj: models.Model | None = None,
     object_type: str = "",
@@ -27,10 +27,8 @@ def record_audit(
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or obj.pk
     return AuditEvent.objects.create(
-        actor=actor if actor is not None and actor.is_authenticated else None,
-        actor_repr=actor.get_username()
-        if actor is not None and actor.is_authenticated
-        else "system",
+        actor=user_or_none(actor),
+        actor_repr=actor_name(actor),
         action=action,
         object_type=object_type,
         object_id=str(object_id),

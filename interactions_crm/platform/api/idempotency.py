@@ -29,9 +29,9 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from interactions.models import IdempotencyKey
-from interactions_crm.api_errors import UnprocessableEntity
-from interactions_crm.api_schema import IDEMPOTENCY_HEADER
+from interactions_crm.platform.api.errors import UnprocessableEntity
+from interactions_crm.platform.api.schema import IDEMPOTENCY_HEADER
+from interactions_crm.platform.models import IdempotencyKey
 
 KEY_TTL = dt.timedelta(hours=24)
 MAX_KEY_LENGTH = 255
