@@ -239,12 +239,12 @@ def test_date_today_and_time_rounded_up(person, template):
 @pytest.mark.parametrize(
     ("moment", "expected"),
     [
-        (dt.datetime(2026, 3, 2, 10, 0, 0), dt.time(10, 0)),
-        (dt.datetime(2026, 3, 2, 10, 0, 0, 1), dt.time(10, 1)),
-        (dt.datetime(2026, 3, 2, 10, 0, 59), dt.time(10, 1)),
-        (dt.datetime(2026, 3, 2, 10, 59, 30), dt.time(11, 0)),
+        (dt.datetime(2026, 3, 2, 10, 0, 0, tzinfo=dt.UTC), dt.time(10, 0)),
+        (dt.datetime(2026, 3, 2, 10, 0, 0, 1, tzinfo=dt.UTC), dt.time(10, 1)),
+        (dt.datetime(2026, 3, 2, 10, 0, 59, tzinfo=dt.UTC), dt.time(10, 1)),
+        (dt.datetime(2026, 3, 2, 10, 59, 30, tzinfo=dt.UTC), dt.time(11, 0)),
         # The last minute of the day never wraps to midnight.
-        (dt.datetime(2026, 3, 2, 23, 59, 30), dt.time(23, 59)),
+        (dt.datetime(2026, 3, 2, 23, 59, 30, tzinfo=dt.UTC), dt.time(23, 59)),
     ],
 )
 def test_round_up_to_minute(moment, expected):

@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from interactions import views
 from interactions.models import EntryComment, InteractionLogEntry
@@ -192,7 +193,7 @@ def test_list_query_count_is_pinned_and_never_counts_the_log(
     make_entry()
     make_entry(canceled=True)
     EntryComment.objects.create(
-        entry=InteractionLogEntry.objects.first(), date=dt.date.today(), text="x"
+        entry=InteractionLogEntry.objects.first(), date=timezone.localdate(), text="x"
     )
     # 1 session, 2 user, 3 user permissions, 4 group permissions,
     # 5–7 filter choices (templates, groups, salespeople), 8 the page of rows

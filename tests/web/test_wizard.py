@@ -8,6 +8,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from interactions import forms, wizard
 from interactions.models import InteractionLogEntry
@@ -442,7 +443,7 @@ def test_resumed_wizard_finishes_the_same_entry(
     wizard_id = shown.context["state"].id
     assert shown.context["state"].resume == entry.pk
     assert shown.context["form"].initial["description"] == "Half done"
-    assert shown.context["form"].initial["date"] == dt.date.today().isoformat()
+    assert shown.context["form"].initial["date"] == timezone.localdate().isoformat()
 
     response = post(
         staff_client,
