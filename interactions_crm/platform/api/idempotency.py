@@ -21,10 +21,11 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotAuthenticated, ValidationError
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -68,9 +69,22 @@ def _key_from(request: Request) -> str | None:
     return key
 
 
+def _user_id(request: Request) -> int:
+    """The id of the user the key belongs to (keys are per user).
+
+    The permission check runs before the handler, so the user is always
+    authenticated here; a key is never stored for nobody.
+    """
+    user = request.user
+    if isinstance(user, AnonymousUser):
+        raise NotAuthenticated()
+    user_id: int = user.pk
+    return user_id
+
+
 def _stored(request: Request, key: str) -> IdempotencyKey | None:
     return IdempotencyKey.objects.filter(
-        user=request.user, key=key, created_at__gte=timezone.now() - KEY_TTL
+        user_id=_user_id(request), key=key, created_at__gte=timezone.now() - KEY_TTL
     ).first()
 
 
@@ -95,7 +109,7 @@ def _replay(stored: IdempotencyKey, fingerprint: str) -> Response:
 def _store(request: Request, key: str, fingerprint: str, response: Response) -> None:
     # Expired keys of this user go first, so the key can be reused after 24 h.
     IdempotencyKey.objects.filter(
-        user=request.user, created_at__lt=timezone.now() - KEY_TTL
+        user_id=_user_id(request), created_at__lt=timezone.now() - KEY_TTL
     ).delete()
     body = None
     if response.data is not None:
@@ -103,7 +117,7 @@ def _store(request: Request, key: str, fingerprint: str, response: Response) -> 
     try:
         with transaction.atomic():
             IdempotencyKey.objects.create(
-                user=request.user,
+                user_id=_user_id(request),
                 key=key,
                 fingerprint=fingerprint,
                 status_code=response.status_code,

@@ -12,6 +12,7 @@ tuple; the first one is the default). With more than one, clients pick with
 """
 
 from collections import OrderedDict
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
@@ -51,7 +52,9 @@ class KeysetPagination(BasePagination):
     # --- request parsing --------------------------------------------------------
     @staticmethod
     def get_orderings(view: Any) -> dict[str, tuple[str, ...]]:
-        orderings = getattr(view, "keyset_orderings", None)
+        orderings: dict[str, tuple[str, ...]] | None = getattr(
+            view, "keyset_orderings", None
+        )
         if not orderings:
             raise AssertionError(
                 f"{type(view).__name__} must declare keyset_orderings for "
@@ -96,7 +99,7 @@ class KeysetPagination(BasePagination):
 
     @staticmethod
     def check_cursor(
-        queryset: QuerySet, ordering: tuple[str, ...], cursor: str
+        queryset: QuerySet[Any, Any], ordering: tuple[str, ...], cursor: str
     ) -> None:
         """Refuse a cursor whose values do not fit the ordering's fields.
 
@@ -115,8 +118,13 @@ class KeysetPagination(BasePagination):
 
     # --- BasePagination API -----------------------------------------------------
     def paginate_queryset(
-        self, queryset: QuerySet, request: Request, view: Any = None
+        self,
+        queryset: QuerySet[Any, Any] | Sequence[Any],
+        request: Request,
+        view: Any = None,
     ) -> list[Any]:
+        if not isinstance(queryset, QuerySet):
+            raise TypeError("KeysetPagination pages querysets only, not lists.")
         self.request = request
         self.ordering_name, ordering = self.get_ordering(request, view)
         size = self.get_page_size(request)
@@ -146,7 +154,7 @@ class KeysetPagination(BasePagination):
             )
         )
 
-    def get_paginated_response_schema(self, schema: dict) -> dict:
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
         return {
             "type": "object",
             "required": ["next", "next_cursor", "results"],
@@ -170,7 +178,7 @@ class KeysetPagination(BasePagination):
             },
         }
 
-    def get_schema_operation_parameters(self, view: Any) -> list[dict]:
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
         parameters = [
             {
                 "name": self.cursor_query_param,

@@ -65,9 +65,9 @@ class CrmPermissions(DjangoModelPermissions):
 
     @staticmethod
     def handler_exists(request: Request, view: Any) -> bool:
+        method = (request.method or "").lower()
         if hasattr(view, "action_map"):
-            return request.method.lower() in view.action_map
-        method = request.method.lower()
+            return method in view.action_map
         return method in view.http_method_names and hasattr(view, method)
 
     @staticmethod

@@ -12,7 +12,7 @@ from typing import Any
 
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent
-from drf_spectacular.utils import OpenApiParameter
+from drf_spectacular.utils import Direction, OpenApiParameter
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 
@@ -43,14 +43,16 @@ def is_idempotent(view: Any, method: str) -> bool:
 class CrmAutoSchema(AutoSchema):
     """AutoSchema that adds the documented error responses to every operation."""
 
-    def _component(self, name: str, schema: dict) -> dict:
-        component = ResolvedComponent(
+    def _component(self, name: str, schema: dict[str, Any]) -> dict[str, Any]:
+        # drf-spectacular leaves ResolvedComponent.__init__ unannotated.
+        component = ResolvedComponent(  # type: ignore[no-untyped-call]
             name=name, type=ResolvedComponent.SCHEMA, schema=schema, object=name
         )
         self.registry.register_on_missing(component)
-        return component.ref
+        ref: dict[str, Any] = component.ref
+        return ref
 
-    def _error(self, description: str, name: str = "Error") -> dict:
+    def _error(self, description: str, name: str = "Error") -> dict[str, Any]:
         schema = ERROR_SCHEMA if name == "Error" else FIELD_ERRORS_SCHEMA
         return {
             "description": description,
@@ -66,7 +68,7 @@ class CrmAutoSchema(AutoSchema):
             return f"{basename}_{action}".replace("-", "_")
         return super().get_operation_id()
 
-    def get_override_parameters(self) -> list:
+    def get_override_parameters(self) -> list[Any]:
         parameters = list(super().get_override_parameters())
         if is_idempotent(self.view, self.method):
             parameters.append(
@@ -84,7 +86,7 @@ class CrmAutoSchema(AutoSchema):
             )
         return parameters
 
-    def _get_response_bodies(self, direction: str = "response") -> dict:
+    def _get_response_bodies(self, direction: Direction = "response") -> dict[str, Any]:
         responses = super()._get_response_bodies(direction)
         if direction != "response":
             return responses
