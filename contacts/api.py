@@ -1,12 +1,16 @@
-"""REST API for contacts: ``/api/v1/contacts/`` (DESIGN.md §4.3).
+"""REST API of contacts (DESIGN.md §4.3): contacts, salespeople, code tables.
 
 Thin views: parse the input with a serializer named after the service, call
 the service, answer with the output serializer. A contact's classification
 (business relations with their account links, job responsibilities, industry
-groups, mailing groups) is read and set on the contact itself. The contact's
-timeline (``contacts/{no}/interactions/``) lives in ``interactions.api``,
-because contacts must not depend on the interactions app.
+groups, mailing groups) is read and set on the contact itself; the code tables
+of that classification and the salespeople are master data
+(``interactions_crm.platform.api.masterdata``). The contact's timeline
+(``contacts/{no}/interactions/``) lives in ``interactions.api``, because
+contacts must not depend on the interactions app.
 """
+
+from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from drf_spectacular.utils import extend_schema
@@ -15,20 +19,35 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from contacts.filters import ContactFilterSet
-from contacts.models import Contact, ContactBusinessRelation
+from contacts.models import (
+    BusinessRelation,
+    Contact,
+    ContactBusinessRelation,
+    IndustryGroup,
+    JobResponsibility,
+    MailingGroup,
+    Salesperson,
+)
 from contacts.serializers import (
+    BusinessRelationSerializer,
     ContactSerializer,
     CreateContactSerializer,
+    IndustryGroupSerializer,
+    JobResponsibilitySerializer,
+    MailingGroupSerializer,
+    SalespersonSerializer,
     UpdateContactSerializer,
 )
 from contacts.services import create_contact, delete_contact, update_contact
+from interactions_crm.platform.actors import user_or_none
 from interactions_crm.platform.api.errors import conflict_on_refusal
 from interactions_crm.platform.api.idempotency import idempotent
+from interactions_crm.platform.api.masterdata import DeletableMasterDataViewSet
 from interactions_crm.platform.api.pagination import KeysetPagination
 
 
 class ContactViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Contact]
 ):
     """Contacts (companies and persons) by their number."""
 
@@ -54,7 +73,7 @@ class ContactViewSet(
             "mailing_groups",
         )
 
-    def _read(self, contact: Contact) -> dict:
+    def _read(self, contact: Contact) -> dict[str, Any]:
         """The contact as answered: fetched again with its classification."""
         return ContactSerializer(self.get_queryset().get(pk=contact.pk)).data
 
@@ -64,7 +83,9 @@ class ContactViewSet(
         """Create a contact; ``no`` comes from the number series unless given."""
         serializer = CreateContactSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        contact = create_contact(actor=request.user, **serializer.service_kwargs())
+        contact = create_contact(
+            actor=user_or_none(request.user), **serializer.service_kwargs()
+        )
         return Response(self._read(contact), status=status.HTTP_201_CREATED)
 
     def _update(self, request: Request, *, partial: bool) -> Response:
@@ -72,7 +93,9 @@ class ContactViewSet(
         serializer = UpdateContactSerializer(data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
         update_contact(
-            actor=request.user, contact=contact, **serializer.service_kwargs()
+            actor=user_or_none(request.user),
+            contact=contact,
+            **serializer.service_kwargs(),
         )
         return Response(self._read(contact))
 
@@ -90,5 +113,54 @@ class ContactViewSet(
         """Delete a contact nothing refers to (409 names what still does)."""
         contact = self.get_object()
         with conflict_on_refusal():
-            delete_contact(actor=request.user, contact=contact)
+            delete_contact(actor=user_or_none(request.user), contact=contact)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# --- Master data: salespeople and the classification code tables --------------
+# Written through the master-data service that the URLconf binds
+# (``interactions_crm.api``): deleting one that interaction log entries use is
+# refused, and that rule is the interactions app's.
+
+
+class SalespersonViewSet(DeletableMasterDataViewSet):
+    """Salespeople by code."""
+
+    queryset = Salesperson.objects.all()
+    serializer_class = SalespersonSerializer
+    lookup_field = "code"
+
+
+class BusinessRelationViewSet(DeletableMasterDataViewSet):
+    """Business relation codes (CUST, VEND, PROS …)."""
+
+    queryset = BusinessRelation.objects.all()
+    serializer_class = BusinessRelationSerializer
+    lookup_field = "code"
+
+
+class JobResponsibilityViewSet(DeletableMasterDataViewSet):
+    queryset = JobResponsibility.objects.all()
+    serializer_class = JobResponsibilitySerializer
+    lookup_field = "code"
+
+
+class IndustryGroupViewSet(DeletableMasterDataViewSet):
+    queryset = IndustryGroup.objects.all()
+    serializer_class = IndustryGroupSerializer
+    lookup_field = "code"
+
+
+class MailingGroupViewSet(DeletableMasterDataViewSet):
+    queryset = MailingGroup.objects.all()
+    serializer_class = MailingGroupSerializer
+    lookup_field = "code"
+
+
+MASTER_DATA_VIEWSETS: tuple[type[DeletableMasterDataViewSet], ...] = (
+    SalespersonViewSet,
+    BusinessRelationViewSet,
+    JobResponsibilityViewSet,
+    IndustryGroupViewSet,
+    MailingGroupViewSet,
+)

@@ -1,5 +1,7 @@
 """Contact filters shared by the contact list page and the REST API."""
 
+from typing import Any
+
 import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
@@ -16,15 +18,16 @@ from contacts.models import (
 )
 
 
-class YesNoAllWidget(BooleanWidget):
+# django-filter ships no type hints: its classes are ``Any`` to mypy.
+class YesNoAllWidget(BooleanWidget):  # type: ignore[misc]
     """``true``/``false`` like the API, with "All" for no filter."""
 
-    def __init__(self, attrs: dict | None = None) -> None:
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs)
         self.choices = (("", _("All")), ("true", _("Yes")), ("false", _("No")))
 
 
-class ContactFilterSet(django_filters.FilterSet):
+class ContactFilterSet(django_filters.FilterSet):  # type: ignore[misc]
     """Search and filter contacts (DOMAIN §2).
 
     Code tables are chosen by their business key (salesperson ``code``,
@@ -95,7 +98,9 @@ class ContactFilterSet(django_filters.FilterSet):
         model = Contact
         fields: list[str] = []
 
-    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+    def search(
+        self, queryset: QuerySet[Contact], name: str, value: str
+    ) -> QuerySet[Contact]:
         """Contacts whose number, name, e-mail or city contains ``value``."""
         value = value.strip()
         if not value:

@@ -8,6 +8,7 @@ the input; the rules live in ``contacts.services``.
 
 from typing import Any
 
+from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -24,7 +25,9 @@ from contacts.models import (
 from interactions_crm.platform.api.fields import (
     EmailOrBlankField,
     FixedKeyMixin,
+    by_key,
     key_of,
+    keys_of,
 )
 
 CONTACT_FIELDS = (
@@ -52,14 +55,14 @@ CONTACT_FIELDS = (
 )
 
 
-class CodeSerializer(FixedKeyMixin, serializers.ModelSerializer):
+class CodeSerializer(FixedKeyMixin, serializers.ModelSerializer[Any]):
     """A classification code table row (business relations, mailing groups …)."""
 
     class Meta:
         fields = ("code", "description")
 
 
-def code_serializer(model_class: type) -> type[CodeSerializer]:
+def code_serializer(model_class: type[Model]) -> type[CodeSerializer]:
     """A :class:`CodeSerializer` for one code table (component name per model)."""
     meta = type("Meta", (CodeSerializer.Meta,), {"model": model_class})
     return type(f"{model_class.__name__}Serializer", (CodeSerializer,), {"Meta": meta})
@@ -71,7 +74,7 @@ IndustryGroupSerializer = code_serializer(IndustryGroup)
 MailingGroupSerializer = code_serializer(MailingGroup)
 
 
-class SalespersonSerializer(FixedKeyMixin, serializers.ModelSerializer):
+class SalespersonSerializer(FixedKeyMixin, serializers.ModelSerializer[Salesperson]):
     email = EmailOrBlankField(required=False)
 
     class Meta:
@@ -79,10 +82,12 @@ class SalespersonSerializer(FixedKeyMixin, serializers.ModelSerializer):
         fields = ("code", "name", "email", "phone", "job_title", "blocked")
 
 
-class ContactBusinessRelationSerializer(serializers.ModelSerializer):
+class ContactBusinessRelationSerializer(
+    serializers.ModelSerializer[ContactBusinessRelation]
+):
     """One business relation of a contact, with its link to an external account."""
 
-    code = serializers.SlugRelatedField(
+    code: serializers.SlugRelatedField[BusinessRelation] = serializers.SlugRelatedField(
         source="business_relation", slug_field="code", read_only=True
     )
 
@@ -91,7 +96,7 @@ class ContactBusinessRelationSerializer(serializers.ModelSerializer):
         fields = ("code", "link_type", "link_no")
 
 
-class ContactSerializer(serializers.ModelSerializer):
+class ContactSerializer(serializers.ModelSerializer[Contact]):
     """A contact with its classification (read)."""
 
     company = key_of("no")
@@ -99,15 +104,9 @@ class ContactSerializer(serializers.ModelSerializer):
     salesperson = key_of("code")
     email = EmailOrBlankField(read_only=True)
     business_relations = ContactBusinessRelationSerializer(many=True, read_only=True)
-    job_responsibilities = serializers.SlugRelatedField(
-        slug_field="code", many=True, read_only=True
-    )
-    industry_groups = serializers.SlugRelatedField(
-        slug_field="code", many=True, read_only=True
-    )
-    mailing_groups = serializers.SlugRelatedField(
-        slug_field="code", many=True, read_only=True
-    )
+    job_responsibilities = keys_of("code")
+    industry_groups = keys_of("code")
+    mailing_groups = keys_of("code")
 
     class Meta:
         model = Contact
@@ -115,7 +114,7 @@ class ContactSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class BusinessRelationInputSerializer(serializers.Serializer):
+class BusinessRelationInputSerializer(serializers.Serializer[Any]):
     """``(code, link_type, link_no)`` of one business relation to set."""
 
     code = serializers.CharField(max_length=20)
@@ -125,13 +124,12 @@ class BusinessRelationInputSerializer(serializers.Serializer):
     link_no = serializers.CharField(max_length=20, default="", allow_blank=True)
 
 
-def _code_field(model_class: type) -> serializers.SlugRelatedField:
-    return serializers.SlugRelatedField(
-        slug_field="code", queryset=model_class.objects.all(), many=True, default=list
-    )
+def _codes(model_class: type[Model]) -> Any:
+    """Writable: a list of code table rows by ``code``; omitted: none."""
+    return by_key(model_class, "code", many=True, default=list)
 
 
-class UpdateContactSerializer(serializers.Serializer):
+class UpdateContactSerializer(serializers.Serializer[Any]):
     """Input of ``contacts.services.update_contact`` (PUT replaces, PATCH merges).
 
     Classification lists replace the contact's current ones when given.
@@ -167,9 +165,9 @@ class UpdateContactSerializer(serializers.Serializer):
     exclude_from_segment = serializers.BooleanField(default=False)
     privacy_blocked = serializers.BooleanField(default=False)
     business_relations = BusinessRelationInputSerializer(many=True, default=list)
-    job_responsibilities = _code_field(JobResponsibility)
-    industry_groups = _code_field(IndustryGroup)
-    mailing_groups = _code_field(MailingGroup)
+    job_responsibilities = _codes(JobResponsibility)
+    industry_groups = _codes(IndustryGroup)
+    mailing_groups = _codes(MailingGroup)
 
     def validate_business_relations(
         self, value: list[dict[str, str]]

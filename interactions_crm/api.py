@@ -16,8 +16,11 @@ from rest_framework.request import Request
 from rest_framework.routers import DefaultRouter
 from rest_framework.views import APIView
 
-from contacts.api import ContactViewSet
+from contacts import api as contacts_api
 from interactions import api as interactions_api
+from interactions.api.masterdata import MASTER_DATA_WRITES
+from interactions_crm.platform.api.jobs import BackgroundJobViewSet
+from interactions_crm.platform.api.masterdata import bind_master_data_writes
 
 app_name = "api"
 
@@ -39,14 +42,19 @@ class NotFoundView(APIView):
         raise NotFound()
 
 
+# Contacts' code tables and salespeople are written through the master-data
+# service of interactions (deleting one that entries use is refused), which
+# contacts may not import; bound here, where both apps are composed.
+bind_master_data_writes(MASTER_DATA_WRITES, contacts_api.MASTER_DATA_VIEWSETS)
+
 router = Router()
-router.register("contacts", ContactViewSet, basename="contact")
+router.register("contacts", contacts_api.ContactViewSet, basename="contact")
 router.register(
     r"contacts/(?P<contact_no>[^/]+)/interactions",
     interactions_api.ContactInteractionViewSet,
     basename="contact-interaction",
 )
-router.register("salespeople", interactions_api.SalespersonViewSet, "salesperson")
+router.register("salespeople", contacts_api.SalespersonViewSet, "salesperson")
 router.register("campaigns", interactions_api.CampaignViewSet, "campaign")
 router.register(
     "interaction-groups",
@@ -65,18 +73,16 @@ router.register(
 )
 router.register(
     "business-relations",
-    interactions_api.BusinessRelationViewSet,
+    contacts_api.BusinessRelationViewSet,
     basename="business-relation",
 )
 router.register(
     "job-responsibilities",
-    interactions_api.JobResponsibilityViewSet,
+    contacts_api.JobResponsibilityViewSet,
     basename="job-responsibility",
 )
-router.register(
-    "industry-groups", interactions_api.IndustryGroupViewSet, "industry-group"
-)
-router.register("mailing-groups", interactions_api.MailingGroupViewSet, "mailing-group")
+router.register("industry-groups", contacts_api.IndustryGroupViewSet, "industry-group")
+router.register("mailing-groups", contacts_api.MailingGroupViewSet, "mailing-group")
 router.register("interactions", interactions_api.InteractionViewSet, "interaction")
 router.register(
     "postponed-interactions",
@@ -92,7 +98,7 @@ router.register(
 router.register(
     "logged-segments", interactions_api.LoggedSegmentViewSet, "logged-segment"
 )
-router.register("jobs", interactions_api.BackgroundJobViewSet, "job")
+router.register("jobs", BackgroundJobViewSet, "job")
 
 urlpatterns = [
     path(

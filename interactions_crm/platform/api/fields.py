@@ -72,6 +72,13 @@ def key_of(slug_field: str) -> serializers.SlugRelatedField[Any]:
     )
 
 
+def keys_of(slug_field: str) -> Any:
+    """A read-only list of related rows shown by their business keys."""
+    return serializers.SlugRelatedField(
+        slug_field=slug_field, many=True, read_only=True
+    )
+
+
 class FixedKeyMixin(serializers.Serializer[Any]):
     """The business key is chosen on create and then fixed: it is the URL.
 

@@ -1,0 +1,1 @@
+"""The interaction log in the API: its shapes (``serializers``) and views."""

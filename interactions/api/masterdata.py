@@ -1,0 +1,215 @@
+"""Interaction master data in the API (DOMAIN §2): groups, templates,
+campaigns, and which template records each document type.
+
+Groups, templates and campaigns are master-data tables by business key
+(``interactions_crm.platform.api.masterdata``) written through
+``interactions.services.masterdata``: deleting one that interaction log
+entries use is refused (409). :data:`MASTER_DATA_WRITES` is that service; the
+URLconf binds it to contacts' code tables too.
+"""
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from contacts.models import Salesperson
+from interactions.models import (
+    Campaign,
+    DocumentTemplateSetup,
+    InteractionGroup,
+    InteractionTemplate,
+)
+from interactions.services.masterdata import (
+    create_campaign,
+    delete_master_record,
+    save_master_record,
+)
+from interactions.services.setup import document_setup_rows, set_document_template
+from interactions_crm.platform.actors import user_or_none
+from interactions_crm.platform.api.fields import (
+    FixedKeyMixin,
+    by_key,
+    optional_by_key,
+)
+from interactions_crm.platform.api.idempotency import idempotent
+from interactions_crm.platform.api.masterdata import (
+    DeletableMasterDataViewSet,
+    MasterDataWrites,
+)
+
+MASTER_DATA_WRITES = MasterDataWrites(
+    save=save_master_record, delete=delete_master_record
+)
+
+
+# --- Serializers -----------------------------------------------------------------
+
+
+class InteractionGroupSerializer(
+    FixedKeyMixin, serializers.ModelSerializer[InteractionGroup]
+):
+    class Meta:
+        model = InteractionGroup
+        fields = ("code", "description")
+
+
+class CampaignSerializer(FixedKeyMixin, serializers.ModelSerializer[Campaign]):
+    """A campaign; on create ``no`` comes from the number series unless given."""
+
+    key_field = "no"
+    no = serializers.CharField(max_length=20, required=False)
+    salesperson = optional_by_key(Salesperson, "code")
+
+    class Meta:
+        model = Campaign
+        fields = (
+            "no",
+            "description",
+            "starting_date",
+            "ending_date",
+            "salesperson",
+            "status",
+        )
+
+    def validate_no(self, value: str) -> str:
+        clash = Campaign.objects.filter(no=value)
+        if self.instance is not None:
+            clash = clash.exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise serializers.ValidationError(
+                _("A campaign with this number already exists.")
+            )
+        return value
+
+
+class InteractionTemplateSerializer(
+    FixedKeyMixin, serializers.ModelSerializer[InteractionTemplate]
+):
+    group = by_key(InteractionGroup, "code")
+    campaign = optional_by_key(Campaign, "no")
+
+    class Meta:
+        model = InteractionTemplate
+        fields = (
+            "code",
+            "group",
+            "description",
+            "unit_cost",
+            "unit_duration",
+            "information_flow",
+            "initiated_by",
+            "campaign",
+            "campaign_target",
+            "campaign_response",
+            "correspondence_type",
+            "ignore_contact_correspondence_type",
+            "language",
+            "wizard_action",
+        )
+
+
+class DocumentTemplateSetupSerializer(
+    serializers.ModelSerializer[DocumentTemplateSetup]
+):
+    """Which template records a document type automatically (null: none)."""
+
+    template = by_key(InteractionTemplate, "code", allow_null=True)
+
+    class Meta:
+        model = DocumentTemplateSetup
+        fields = ("document_type", "template")
+        read_only_fields = ("document_type",)
+
+
+class SetDocumentTemplateSerializer(serializers.Serializer[Any]):
+    """Input of ``interactions.services.setup.set_document_template``."""
+
+    template = by_key(InteractionTemplate, "code", allow_null=True)
+
+
+# --- Views -----------------------------------------------------------------------
+
+
+class InteractionGroupViewSet(DeletableMasterDataViewSet):
+    """Interaction groups by code."""
+
+    queryset = InteractionGroup.objects.all()
+    serializer_class = InteractionGroupSerializer
+    lookup_field = "code"
+    writes = MASTER_DATA_WRITES
+
+
+class InteractionTemplateViewSet(DeletableMasterDataViewSet):
+    """Interaction templates by code."""
+
+    queryset = InteractionTemplate.objects.select_related("group", "campaign")
+    serializer_class = InteractionTemplateSerializer
+    lookup_field = "code"
+    writes = MASTER_DATA_WRITES
+
+
+class CampaignViewSet(DeletableMasterDataViewSet):
+    """Campaigns by number."""
+
+    queryset = Campaign.objects.select_related("salesperson")
+    serializer_class = CampaignSerializer
+    lookup_field = "no"
+    writes = MASTER_DATA_WRITES
+
+    @idempotent
+    def create(self, request: Request) -> Response:
+        """Create a campaign; ``no`` comes from the number series unless given."""
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        campaign = create_campaign(
+            actor=user_or_none(request.user), **serializer.validated_data
+        )
+        return Response(
+            self.get_serializer(campaign).data, status=status.HTTP_201_CREATED
+        )
+
+
+class InteractionTemplateSetupViewSet(
+    mixins.RetrieveModelMixin, viewsets.GenericViewSet[DocumentTemplateSetup]
+):
+    """The document type → template mapping (one row per document type)."""
+
+    queryset = DocumentTemplateSetup.objects.select_related("template")
+    serializer_class = DocumentTemplateSetupSerializer
+    lookup_field = "document_type"
+    lookup_value_regex = "[a-z_]+"
+
+    def list(self, request: Request) -> Response:
+        """Every document type with its template (``null``: not recorded)."""
+        rows = document_setup_rows()
+        return Response(self.get_serializer(rows, many=True).data)
+
+    def _update(self, request: Request) -> Response:
+        row = self.get_object()
+        serializer = SetDocumentTemplateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        row = set_document_template(
+            actor=user_or_none(request.user),
+            document_type=row.document_type,
+            template=serializer.validated_data["template"],
+        )
+        return Response(self.get_serializer(row).data)
+
+    @extend_schema(
+        request=SetDocumentTemplateSerializer,
+        responses=DocumentTemplateSetupSerializer,
+    )
+    def update(self, request: Request, document_type: str) -> Response:
+        """Choose the template (no content of its own) or ``null``."""
+        return self._update(request)
+
+    @extend_schema(
+        request=SetDocumentTemplateSerializer,
+        responses=DocumentTemplateSetupSerializer,
+    )
+    def partial_update(self, request: Request, document_type: str) -> Response:
+        return self._update(request)

@@ -1,0 +1,1 @@
+"""Segments in the API: their shapes (``serializers``) and views."""

@@ -1,0 +1,255 @@
+"""Shapes of segments in the API (DOMAIN §5).
+
+The segment header and its lines as answered, and the input of each segment
+service: the header, a line's values, the criteria actions (add, reduce,
+refine contacts — their criteria vocabulary is the contact criteria filter
+set's), reusing a logged segment, and logging.
+"""
+
+from typing import Any
+
+import django_filters
+from rest_framework import serializers
+
+from contacts.models import Contact, CorrespondenceType, Salesperson
+from interactions.api.common import amount_field
+from interactions.criteria import ContactCriteriaFilterSet
+from interactions.models import (
+    MINUTES,
+    MONEY,
+    Campaign,
+    Evaluation,
+    InformationFlow,
+    InitiatedBy,
+    InteractionTemplate,
+    LoggedSegment,
+    Segment,
+    SegmentLine,
+)
+from interactions_crm.platform.api.fields import by_key, key_of, optional_by_key
+
+
+class SegmentSerializer(serializers.ModelSerializer[Segment]):
+    """A segment header with the number of its lines."""
+
+    salesperson = key_of("code")
+    campaign = key_of("no")
+    template = key_of("code")
+    created_by = key_of("username")
+    line_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Segment
+        fields = (
+            "no",
+            "description",
+            "date",
+            "salesperson",
+            "campaign",
+            "campaign_target",
+            "campaign_response",
+            "template",
+            "information_flow",
+            "initiated_by",
+            "unit_cost",
+            "unit_duration",
+            "correspondence_type",
+            "ignore_contact_correspondence_type",
+            "subject",
+            "language",
+            "created_by",
+            "created_at",
+            "line_count",
+        )
+        read_only_fields = fields
+
+
+class SegmentHeaderSerializer(serializers.Serializer[Any]):
+    """Input of ``create_segment`` and ``update_segment_header``.
+
+    Omitted fields get their defaults (date: today, salesperson: yours, the
+    template's settings when a template is chosen).
+    """
+
+    description = serializers.CharField(
+        max_length=100, required=False, allow_blank=True
+    )
+    date = serializers.DateField(required=False, allow_null=True)
+    salesperson = optional_by_key(Salesperson, "code")
+    campaign = optional_by_key(Campaign, "no")
+    campaign_target = serializers.BooleanField(required=False)
+    campaign_response = serializers.BooleanField(required=False)
+    template = optional_by_key(InteractionTemplate, "code")
+    information_flow = serializers.ChoiceField(
+        choices=InformationFlow.choices, required=False, allow_blank=True
+    )
+    initiated_by = serializers.ChoiceField(
+        choices=InitiatedBy.choices, required=False, allow_blank=True
+    )
+    unit_cost = amount_field(MONEY, required=False)
+    unit_duration = amount_field(MINUTES, required=False)
+    correspondence_type = serializers.ChoiceField(
+        choices=CorrespondenceType.choices, required=False, allow_blank=True
+    )
+    ignore_contact_correspondence_type = serializers.BooleanField(required=False)
+    subject = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    language = serializers.CharField(max_length=10, required=False, allow_blank=True)
+
+
+class UpdateSegmentHeaderSerializer(SegmentHeaderSerializer):
+    update_lines = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Also update the lines still on the header's template.",
+    )
+
+
+class SegmentLineSerializer(serializers.ModelSerializer[SegmentLine]):
+    """One contact of a segment with its interaction values."""
+
+    contact: serializers.SlugRelatedField[Contact] = serializers.SlugRelatedField(
+        slug_field="no", read_only=True
+    )
+    contact_company = key_of("no")
+    template = key_of("code")
+    salesperson = key_of("code")
+    campaign = key_of("no")
+
+    class Meta:
+        model = SegmentLine
+        fields = (
+            "id",
+            "contact",
+            "contact_company",
+            "template",
+            "description",
+            "subject",
+            "date",
+            "salesperson",
+            "campaign",
+            "campaign_target",
+            "campaign_response",
+            "information_flow",
+            "initiated_by",
+            "cost",
+            "duration",
+            "correspondence_type",
+            "language",
+            "contact_via",
+            "evaluation",
+            "attempt_failed",
+        )
+        read_only_fields = fields
+
+
+class AddContactToSegmentSerializer(serializers.Serializer[Any]):
+    """Input of ``add_contact_to_segment``: one contact by hand."""
+
+    contact = by_key(Contact, "no")
+
+
+class UpdateSegmentLineSerializer(serializers.Serializer[Any]):
+    """Input of ``update_segment_line``: the values to personalise."""
+
+    template = optional_by_key(InteractionTemplate, "code")
+    description = serializers.CharField(
+        max_length=100, required=False, allow_blank=True
+    )
+    subject = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    date = serializers.DateField(required=False, allow_null=True)
+    salesperson = optional_by_key(Salesperson, "code")
+    campaign = optional_by_key(Campaign, "no")
+    campaign_target = serializers.BooleanField(required=False)
+    campaign_response = serializers.BooleanField(required=False)
+    information_flow = serializers.ChoiceField(
+        choices=InformationFlow.choices, required=False, allow_blank=True
+    )
+    initiated_by = serializers.ChoiceField(
+        choices=InitiatedBy.choices, required=False, allow_blank=True
+    )
+    cost = amount_field(MONEY, required=False)
+    duration = amount_field(MINUTES, required=False)
+    correspondence_type = serializers.ChoiceField(
+        choices=CorrespondenceType.choices, required=False, allow_blank=True
+    )
+    language = serializers.CharField(max_length=10, required=False, allow_blank=True)
+    contact_via = serializers.CharField(
+        max_length=100, required=False, allow_blank=True
+    )
+    evaluation = serializers.ChoiceField(
+        choices=Evaluation.choices, required=False, allow_blank=True
+    )
+    attempt_failed = serializers.BooleanField(required=False)
+
+
+# --- Criteria actions --------------------------------------------------------------
+
+
+def _criterion_field(
+    criterion: django_filters.Filter,
+) -> serializers.Field[Any, Any, Any, Any]:
+    """The serializer field for one criterion of ``ContactCriteriaFilterSet``."""
+    label = str(criterion.label or "")
+    if isinstance(criterion, django_filters.DateFilter):
+        return serializers.DateField(required=False, allow_null=True, help_text=label)
+    if isinstance(criterion, django_filters.ChoiceFilter):
+        return serializers.ChoiceField(
+            choices=criterion.extra["choices"],
+            required=False,
+            allow_blank=True,
+            help_text=label,
+        )
+    return serializers.CharField(
+        max_length=100, required=False, allow_blank=True, help_text=label
+    )
+
+
+# The criteria vocabulary of segments, as an API object: one optional field per
+# filter of ContactCriteriaFilterSet (the service validates the values again).
+SegmentCriteriaSerializer: type[serializers.Serializer[Any]] = type(
+    "SegmentCriteriaSerializer",
+    (serializers.Serializer,),
+    {
+        "__doc__": "Contact criteria (all given must match).",
+        **{
+            name: _criterion_field(criterion)
+            for name, criterion in ContactCriteriaFilterSet.base_filters.items()
+        },
+    },
+)
+
+
+class AddContactsSerializer(serializers.Serializer[Any]):
+    """Input of ``interactions.services.segments.add_contacts``."""
+
+    criteria = SegmentCriteriaSerializer()
+    allow_existing = serializers.BooleanField(default=False)
+    expand_companies = serializers.BooleanField(default=False)
+    add_related_companies = serializers.BooleanField(default=False)
+    ignore_exclusion = serializers.BooleanField(default=False)
+
+
+class ReduceContactsSerializer(serializers.Serializer[Any]):
+    """Input of ``reduce_contacts`` and ``refine_contacts``."""
+
+    criteria = SegmentCriteriaSerializer()
+    entire_companies = serializers.BooleanField(default=False)
+
+
+class ReuseLoggedSegmentSerializer(serializers.Serializer[Any]):
+    """Input of ``reuse_logged_segment``."""
+
+    logged_segment = serializers.PrimaryKeyRelatedField(
+        queryset=LoggedSegment.objects.all(), help_text="Id of the logged segment."
+    )
+
+
+class LogSegmentSerializer(serializers.Serializer[Any]):
+    """Input of ``interactions.services.segments.log_segment``."""
+
+    send = serializers.BooleanField(
+        default=False, help_text="E-mail the lines with e-mail correspondence."
+    )
+    follow_up = serializers.BooleanField(
+        default=False, help_text="Create a follow-up segment with the same contacts."
+    )
