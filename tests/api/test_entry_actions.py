@@ -264,6 +264,23 @@ def test_large_delete_canceled_becomes_a_job(admin_api, canceled_and_active, set
     assert polled.json()["progress_percent"] == 0
 
 
+def test_delete_canceled_at_the_threshold_runs_in_the_request(
+    admin_api, canceled_and_active, settings
+):
+    # The same setting decides for staff pages, admin and API: up to
+    # CRM_BACKGROUND_THRESHOLD entries are deleted now, more by a job.
+    settings.CRM_BACKGROUND_THRESHOLD = 3
+
+    response = admin_api.post(
+        "/api/v1/interactions/delete-canceled/", {"dry_run": False}, format="json"
+    )
+
+    assert response.status_code == 200
+    assert response.json()["count"] == 3
+    assert not BackgroundJob.objects.exists()
+    assert InteractionLogEntry.objects.count() == 1
+
+
 def test_staff_cannot_delete_canceled_entries(staff_api, canceled_and_active):
     response = staff_api.post(
         "/api/v1/interactions/delete-canceled/", {"dry_run": True}, format="json"
