@@ -21,7 +21,7 @@ from tests.interactions.ledger_support import make_entry
 
 pytestmark = pytest.mark.django_db
 
-# Registered by the segments' own admin module (interactions/admin_segments.py).
+# Registered by the segments' own admin module (interactions.admin.segments.py).
 SEGMENT_MODELS = {
     "interactions.segment",
     "interactions.segmentline",
@@ -65,7 +65,7 @@ def one_of_each(admin_user):
 
 
 def test_every_model_of_our_apps_has_an_admin():
-    segments_admin = importlib.util.find_spec("interactions.admin_segments")
+    segments_admin = importlib.util.find_spec("interactions.admin.segments")
     expected = {
         model._meta.label_lower
         for label in ("contacts", "interactions")
