@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 from django.contrib import admin, messages
+from django.contrib.admin.options import BaseModelAdmin
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -55,24 +56,25 @@ def merge_field_help() -> str:
     }
 
 
-def with_merge_field_help(field: FormField | None, db_field: Field[Any, Any]) -> None:
-    """Put the merge fields under the body's input."""
-    if field is not None and db_field.name == "body":
-        field.help_text = merge_field_help()
-
-
-class TemplateContentInline(admin.StackedInline[TemplateContent, InteractionTemplate]):
-    model = TemplateContent
-    fields = ["language", "description", "subject", "body", "attachment"]
-    autocomplete_fields = ["attachment"]
-    extra = 0
+class MergeFieldHelpMixin(BaseModelAdmin[TemplateContent]):
+    """Puts the merge fields under a content body's input."""
 
     def formfield_for_dbfield(
         self, db_field: Field[Any, Any], request: HttpRequest, **kwargs: Any
     ) -> FormField | None:
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
-        with_merge_field_help(field, db_field)
+        if field is not None and db_field.name == "body":
+            field.help_text = merge_field_help()
         return field
+
+
+class TemplateContentInline(
+    MergeFieldHelpMixin, admin.StackedInline[TemplateContent, InteractionTemplate]
+):
+    model = TemplateContent
+    fields = ["language", "description", "subject", "body", "attachment"]
+    autocomplete_fields = ["attachment"]
+    extra = 0
 
 
 @admin.register(InteractionTemplate)
@@ -142,20 +144,15 @@ class InteractionTemplateAdmin(InteractionsMasterDataAdmin[InteractionTemplate])
 
 
 @admin.register(TemplateContent)
-class TemplateContentAdmin(InteractionsMasterDataAdmin[TemplateContent]):
+class TemplateContentAdmin(
+    MergeFieldHelpMixin, InteractionsMasterDataAdmin[TemplateContent]
+):
     list_display = ["template", "language", "subject", "attachment"]
     list_filter = ["language", "template__group"]
     search_fields = ["template__code", "subject", "description"]
     list_select_related = ["template", "attachment"]
     autocomplete_fields = ["template", "attachment"]
     fields = ["template", "language", "description", "subject", "body", "attachment"]
-
-    def formfield_for_dbfield(
-        self, db_field: Field[Any, Any], request: HttpRequest, **kwargs: Any
-    ) -> FormField | None:
-        field = super().formfield_for_dbfield(db_field, request, **kwargs)
-        with_merge_field_help(field, db_field)
-        return field
 
 
 # --- template setup: one page, every document type ---------------------------
