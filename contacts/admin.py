@@ -1,216 +1,59 @@
-"""Django admin for contacts, and the service-routing base the whole admin uses.
+"""Django admin of the contacts app: contacts and their code tables.
 
-The admin is an interface like any other (DESIGN.md §3): it parses input and
-calls one service; it never writes domain rows itself. :class:`ServiceAdmin`
-turns a ``ValidationError`` from a service into what an administrator expects
-to see — messages on the form's fields (saving) or an error message (deleting)
-— instead of a server error, and always with nothing written.
-
-Salespeople and the classification code tables are master data that the
-interaction log refers to, so their admin lives in ``interactions/admin.py``
-next to the services that guard them (the dependency runs interactions →
-contacts, never the reverse).
+Contacts and their business relations are written through
+``contacts.services``; the code tables — salespeople, the classification codes
+segments select on (business relations, job responsibilities, industry groups,
+mailing groups) and the number series — are master data written through the
+master-data service (:class:`ContactsMasterDataAdmin`). That service knows
+which interaction log entries refer to a salesperson (DOMAIN §8), so the
+interactions app, above this one, binds it
+(``interactions_crm.platform.admin.bind_master_data_writes``).
 """
 
-import contextlib
-from typing import Any
+from typing import Any, cast
 
-from django.contrib import admin, messages
-from django.contrib.admin.actions import delete_selected as django_delete_selected
-from django.contrib.admin.utils import quote
-from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
-from django.db import models, router, transaction
-from django.forms import BaseForm
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.contrib import admin
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
-from contacts.models import Contact, ContactBusinessRelation
+from contacts.models import (
+    BusinessRelation,
+    Contact,
+    ContactBusinessRelation,
+    IndustryGroup,
+    JobResponsibility,
+    MailingGroup,
+    NumberSeries,
+    Salesperson,
+)
 from contacts.services import (
     create_contact,
     delete_contact,
     set_business_relations,
     update_contact,
 )
+from interactions_crm.platform.actors import user_or_none
+from interactions_crm.platform.admin import (
+    MasterDataAdmin,
+    ModelT,
+    ServiceAdmin,
+    copy_fields,
+    mark_formsets_handled,
+)
 
-# Request attribute carrying a service's ValidationError into the second,
-# read-only pass of a change form (see ServiceAdmin.changeform_view).
-SERVICE_ERROR_ATTR = "_crm_service_error"
-
-
-def add_validation_error(form: BaseForm, error: ValidationError) -> None:
-    """Show a service's ``ValidationError`` on ``form``.
-
-    Messages for a field the form has go on that field; the rest (fields the
-    form does not show, ``__all__``) become non-field errors, prefixed with
-    the field's label so the message still says what it is about.
-    """
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, errors in error.error_dict.items():
-        if name in form.fields:
-            form.add_error(name, errors)
-        elif name == NON_FIELD_ERRORS:
-            form.add_error(None, errors)
-        else:
-            label = _label_for(form, name)
-            form.add_error(
-                None, [f"{label}: {message}" for e in errors for message in e.messages]
-            )
-
-
-def _label_for(form: BaseForm, name: str) -> str:
-    model = getattr(getattr(form, "_meta", None), "model", None)
-    if model is not None:
-        with contextlib.suppress(FieldDoesNotExist):
-            return str(model._meta.get_field(name).verbose_name).capitalize()
-    return name.replace("_", " ").capitalize()
-
-
-def error_text(error: ValidationError) -> str:
-    """All messages of ``error`` as one line for an admin message."""
-    return " ".join(str(message) for message in error.messages)
-
-
-class ServiceAdmin(admin.ModelAdmin):
-    """A ModelAdmin whose writes go through services.
-
-    Subclasses implement :meth:`service_save` and :meth:`service_delete`. When
-    a service raises ``ValidationError`` while saving a change form, the
-    admin's transaction is rolled back and the form is shown again with the
-    messages on its fields; while deleting, the deletion is rolled back and the
-    messages are shown as an error message. Deletion confirmation pages do not
-    walk related objects (a template can have a million entries): the service
-    decides, and says why when it refuses.
-    """
-
-    actions = ["delete_selected"]
-
-    # --- hooks for subclasses -------------------------------------------------
-    def service_save(
-        self, request: HttpRequest, obj: models.Model, form: BaseForm, change: bool
-    ) -> models.Model:
-        raise NotImplementedError
-
-    def service_delete(self, request: HttpRequest, obj: models.Model) -> None:
-        raise NotImplementedError
-
-    # --- saving ------------------------------------------------------------
-    def save_model(self, request, obj, form, change) -> None:
-        saved = self.service_save(request, obj, form, change)
-        if saved is not None and saved is not obj:
-            copy_fields(saved, obj)
-
-    def changeform_view(
-        self,
-        request: HttpRequest,
-        object_id: str | None = None,
-        form_url: str = "",
-        extra_context: dict | None = None,
-    ) -> HttpResponse:
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except ValidationError as error:
-            if request.method != "POST" or hasattr(request, SERVICE_ERROR_ATTR):
-                raise
-            # Everything the first pass wrote is rolled back by the admin's
-            # transaction. Run the view again: the form adds the service's
-            # messages in clean(), so it is invalid and nothing is saved.
-            setattr(request, SERVICE_ERROR_ATTR, error)
-            return super().changeform_view(request, object_id, form_url, extra_context)
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form_class = super().get_form(request, obj, change, **kwargs)
-        return with_service_error(
-            form_class, getattr(request, SERVICE_ERROR_ATTR, None)
-        )
-
-    # --- deleting ----------------------------------------------------------
-    def delete_model(self, request, obj) -> None:
-        self.service_delete(request, obj)
-
-    def delete_queryset(self, request, queryset) -> None:
-        for obj in queryset:
-            self.service_delete(request, obj)
-
-    def get_deleted_objects(self, objs, request):
-        """List only the objects themselves; the service checks what refers to them."""
-        objs = list(objs)
-        model_count = {self.opts.verbose_name_plural: len(objs)} if objs else {}
-        return [str(obj) for obj in objs], model_count, set(), []
-
-    def delete_view(self, request, object_id, extra_context=None) -> HttpResponse:
-        try:
-            return super().delete_view(request, object_id, extra_context)
-        except ValidationError as error:
-            self.message_user(request, error_text(error), messages.ERROR)
-            url = reverse(
-                f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
-                args=[quote(object_id)],
-                current_app=self.admin_site.name,
-            )
-            return HttpResponseRedirect(url)
-
-    @admin.action(
-        permissions=["delete"],
-        description=_("Delete selected %(verbose_name_plural)s"),
-    )
-    def delete_selected(self, request, queryset):
-        """Django's delete action, all or nothing, with refusals as messages."""
-        try:
-            with transaction.atomic(using=router.db_for_write(self.model)):
-                return django_delete_selected(self, request, queryset)
-        except ValidationError as error:
-            self.message_user(request, error_text(error), messages.ERROR)
-            return None
-
-
-def with_service_error(form_class: type, error: ValidationError | None) -> type:
-    """``form_class``, or a subclass that reports ``error`` when validated."""
-    if error is None:
-        return form_class
-
-    class ServiceErrorForm(form_class):
-        def clean(self) -> dict[str, Any]:
-            cleaned_data = super().clean()
-            add_validation_error(self, error)
-            return cleaned_data
-
-    ServiceErrorForm.__name__ = form_class.__name__
-    return ServiceErrorForm
-
-
-def mark_formsets_handled(formsets, new_objects: dict | None = None) -> None:
-    """Record on inline formsets what the services did, for the admin's history.
-
-    The admin builds its change message from ``formset.new_objects`` & co.,
-    which only ``formset.save()`` sets; inlines handled by a service set them
-    here instead (``new_objects`` maps a formset to the rows it created).
-    """
-    for formset in formsets:
-        formset.new_objects = list((new_objects or {}).get(formset, []))
-        formset.changed_objects = []
-        formset.deleted_objects = []
-
-
-def copy_fields(source: models.Model, target: models.Model) -> None:
-    """Copy the saved row's values onto the admin's in-memory instance.
-
-    The admin keeps using its own instance after ``save_model`` (for the
-    success message, the change log and the redirect).
-    """
-    for field in source._meta.concrete_fields:
-        setattr(target, field.attname, getattr(source, field.attname))
-    target._state.adding = False
-    target._state.db = source._state.db
+NEXT_NUMBER_HELP = _("Leave blank to take the next number from the number series.")
 
 
 # --- contacts -----------------------------------------------------------------
 
 
-class ContactBusinessRelationInline(admin.TabularInline):
+class ContactBusinessRelationInline(
+    admin.TabularInline[ContactBusinessRelation, Contact]
+):
     model = ContactBusinessRelation
     fields = ["business_relation", "link_type", "link_no"]
     autocomplete_fields = ["business_relation"]
@@ -221,7 +64,7 @@ CLASSIFICATION_FIELDS = ("job_responsibilities", "industry_groups", "mailing_gro
 
 
 @admin.register(Contact)
-class ContactAdmin(ServiceAdmin):
+class ContactAdmin(ServiceAdmin[Contact]):
     list_display = [
         "no",
         "name",
@@ -302,7 +145,7 @@ class ContactAdmin(ServiceAdmin):
     ]
 
     @admin.display(description=_("interactions"))
-    def interactions_link(self, obj) -> str:
+    def interactions_link(self, obj: Contact) -> SafeString | str:
         """The contact's interaction log (a company's includes its persons')."""
         if obj.pk is None:
             return "–"
@@ -311,19 +154,27 @@ class ContactAdmin(ServiceAdmin):
             '<a href="{}?q={}">{}</a>', url, obj.no, _("Interaction log entries")
         )
 
-    def get_form(self, request, obj=None, change=False, **kwargs):
+    def get_form(
+        self,
+        request: HttpRequest,
+        obj: Contact | None = None,
+        change: bool = False,
+        **kwargs: Any,
+    ) -> Any:
         form_class = super().get_form(request, obj, change, **kwargs)
         if obj is None and "no" in form_class.base_fields:
             form_class.base_fields["no"].required = False
-            form_class.base_fields["no"].help_text = _(
-                "Leave blank to take the next number from the number series."
-            )
+            form_class.base_fields["no"].help_text = NEXT_NUMBER_HELP
         return form_class
 
-    def save_model(self, request, obj, form, change) -> None:
+    def save_model(
+        self, request: HttpRequest, obj: Contact, form: Any, change: Any
+    ) -> None:
         """Deferred to :meth:`save_related`: one service call with the inlines."""
 
-    def save_related(self, request, form, formsets, change) -> None:
+    def save_related(
+        self, request: HttpRequest, form: Any, formsets: Any, change: Any
+    ) -> None:
         """Create or update the contact, its classification and relations at once."""
         data = form.cleaned_data
         names = form.changed_data if change else list(data)
@@ -337,9 +188,10 @@ class ContactAdmin(ServiceAdmin):
         }
         relations = _relations_from_formsets(formsets)
         mark_formsets_handled(formsets)
+        actor = user_or_none(request.user)
         if change:
             contact = update_contact(
-                actor=request.user,
+                actor=actor,
                 contact=Contact.objects.get(pk=form.instance.pk),
                 business_relations=relations,
                 **classifications,
@@ -347,18 +199,18 @@ class ContactAdmin(ServiceAdmin):
             )
         else:
             contact = create_contact(
-                actor=request.user,
+                actor=actor,
                 business_relations=relations,
                 **classifications,
                 **fields,
             )
         copy_fields(contact, form.instance)
 
-    def service_delete(self, request, obj) -> None:
-        delete_contact(actor=request.user, contact=obj)
+    def service_delete(self, request: HttpRequest, obj: Contact) -> None:
+        delete_contact(actor=user_or_none(request.user), contact=obj)
 
 
-def _relations_from_formsets(formsets) -> list[tuple[str, str, str]] | None:
+def _relations_from_formsets(formsets: Any) -> list[tuple[str, str, str]] | None:
     """The business relations the inline describes, as service specs."""
     for formset in formsets:
         if formset.model is not ContactBusinessRelation:
@@ -380,44 +232,119 @@ def _relations_from_formsets(formsets) -> list[tuple[str, str, str]] | None:
 
 
 @admin.register(ContactBusinessRelation)
-class ContactBusinessRelationAdmin(ServiceAdmin):
+class ContactBusinessRelationAdmin(ServiceAdmin[ContactBusinessRelation]):
     list_display = ["contact", "business_relation", "link_type", "link_no"]
     list_filter = ["business_relation", "link_type"]
     search_fields = ["=link_no", "=contact__no", "contact__name"]
     list_select_related = ["contact", "business_relation"]
     autocomplete_fields = ["contact", "business_relation"]
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(
+        self, request: HttpRequest, obj: ContactBusinessRelation | None = None
+    ) -> list[str]:
         return ["contact"] if obj is not None else []
 
-    def service_save(self, request, obj, form, change):
-        others = [
-            _spec(relation)
-            for relation in obj.contact.business_relations.select_related(
-                "business_relation"
-            )
-            if relation.pk != obj.pk
-        ]
+    def service_save(
+        self,
+        request: HttpRequest,
+        obj: ContactBusinessRelation,
+        form: Any,
+        change: bool,
+    ) -> ContactBusinessRelation:
         set_business_relations(
-            actor=request.user, contact=obj.contact, relations=[*others, _spec(obj)]
+            actor=user_or_none(request.user),
+            contact=obj.contact,
+            relations=[*_other_relations(obj), _spec(obj)],
         )
         return obj.contact.business_relations.get(
             business_relation=obj.business_relation
         )
 
-    def service_delete(self, request, obj) -> None:
+    def service_delete(
+        self, request: HttpRequest, obj: ContactBusinessRelation
+    ) -> None:
         set_business_relations(
-            actor=request.user,
+            actor=user_or_none(request.user),
             contact=obj.contact,
-            relations=[
-                _spec(relation)
-                for relation in obj.contact.business_relations.select_related(
-                    "business_relation"
-                )
-                if relation.pk != obj.pk
-            ],
+            relations=_other_relations(obj),
         )
+
+
+def _other_relations(relation: ContactBusinessRelation) -> list[tuple[str, str, str]]:
+    """The contact's other business relations, as service specs."""
+    return [
+        _spec(other)
+        for other in relation.contact.business_relations.select_related(
+            "business_relation"
+        )
+        if other.pk != relation.pk
+    ]
 
 
 def _spec(relation: ContactBusinessRelation) -> tuple[str, str, str]:
     return (relation.business_relation.code, relation.link_type, relation.link_no)
+
+
+# --- code tables: master data -------------------------------------------------------
+
+
+class ContactsMasterDataAdmin(MasterDataAdmin[ModelT]):
+    """A code table of this app, written through the bound master-data service."""
+
+
+@admin.register(Salesperson)
+class SalespersonAdmin(ContactsMasterDataAdmin[Salesperson]):
+    list_display = ["code", "name", "job_title", "email", "phone", "user", "blocked"]
+    list_filter = ["blocked"]
+    search_fields = ["code", "name", "email"]
+    list_select_related = ["user"]
+    autocomplete_fields = ["user"]
+
+
+class ClassificationCodeAdmin(ContactsMasterDataAdmin[ModelT]):
+    """The code tables segments select on (DOMAIN §2), with their contacts."""
+
+    list_display = ["code", "description", "contact_count"]
+    search_fields = ["code", "description"]
+    #: How the table's rows count their contacts.
+    contact_count_expr = Count("contacts", distinct=True)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ModelT]:
+        rows = super().get_queryset(request).annotate(_contacts=self.contact_count_expr)
+        return cast("QuerySet[ModelT]", rows)
+
+    @admin.display(description=_("contacts"), ordering="_contacts")
+    def contact_count(self, obj: ModelT) -> int:
+        return int(obj._contacts)  # type: ignore[attr-defined]  # get_queryset's
+
+
+@admin.register(BusinessRelation)
+class BusinessRelationAdmin(ClassificationCodeAdmin[BusinessRelation]):
+    contact_count_expr = Count("contact_links", distinct=True)
+
+
+@admin.register(JobResponsibility)
+class JobResponsibilityAdmin(ClassificationCodeAdmin[JobResponsibility]):
+    pass
+
+
+@admin.register(IndustryGroup)
+class IndustryGroupAdmin(ClassificationCodeAdmin[IndustryGroup]):
+    pass
+
+
+@admin.register(MailingGroup)
+class MailingGroupAdmin(ClassificationCodeAdmin[MailingGroup]):
+    pass
+
+
+@admin.register(NumberSeries)
+class NumberSeriesAdmin(ContactsMasterDataAdmin[NumberSeries]):
+    list_display = ["code", "description", "prefix", "width", "last_number"]
+    search_fields = ["code", "description"]
+
+    def get_readonly_fields(
+        self, request: HttpRequest, obj: NumberSeries | None = None
+    ) -> list[str]:
+        # Lowering the last number would hand out numbers twice.
+        return ["code", "last_number"] if obj is not None else []

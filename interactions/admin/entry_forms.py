@@ -1,32 +1,31 @@
-"""Forms of the interactions admin: input shape only, the services decide.
+"""Forms of the admin's log entry pages that no staff form serves.
 
-Rules (defaults, required salesperson, non-negative cost …) live in the
-services; these forms only turn POST data into the services' arguments, and
-show the services' ``ValidationError`` on their fields.
+The staff pages create an interaction with the four-step wizard and evaluate
+entries from the list's bulk form; the admin does both on one page each, so
+these forms are the admin's own (named ``…AdminForm``). Input shape only:
+defaults, the required salesperson, non-negative cost … are the services'
+rules, and their ``ValidationError`` is shown on these forms' fields.
 """
 
 from typing import Any
 
 from django import forms
-from django.contrib.admin.widgets import AdminDateWidget, AutocompleteSelect
+from django.contrib.admin.widgets import AdminDateWidget
 from django.utils.translation import gettext_lazy as _
 
-from contacts.models import Contact, CorrespondenceType, Salesperson
+from contacts.models import CorrespondenceType
 from interactions.models import (
     MINUTES,
     MONEY,
-    Campaign,
     Evaluation,
-    InteractionGroup,
     InteractionLogEntry,
-    InteractionTemplate,
 )
-from interactions.services.ledger import CanceledEntryFilter
 
 FROM_TEMPLATE = _("(from the template)")
+TEMPLATE_YES_NO = [("unknown", FROM_TEMPLATE), ("true", _("Yes")), ("false", _("No"))]
 
 
-class AddInteractionForm(forms.ModelForm):
+class CreateInteractionAdminForm(forms.ModelForm[InteractionLogEntry]):
     """The admin's "create interaction": what the wizard asks, in one form.
 
     Values left blank get their DOMAIN §4.1 default from ``create_interaction``
@@ -43,27 +42,25 @@ class AddInteractionForm(forms.ModelForm):
         label=_("Cost (LCY)"),
         required=False,
         help_text=_("Blank: the template's unit cost."),
-        **MONEY,
+        max_digits=MONEY["max_digits"],
+        decimal_places=MONEY["decimal_places"],
     )
     duration = forms.DecimalField(
         label=_("Duration (min.)"),
         required=False,
         help_text=_("Blank: the template's unit duration."),
-        **MINUTES,
+        max_digits=MINUTES["max_digits"],
+        decimal_places=MINUTES["decimal_places"],
     )
     campaign_target = forms.NullBooleanField(
         label=_("Campaign target"),
         required=False,
-        widget=forms.Select(
-            choices=[("unknown", FROM_TEMPLATE), ("true", _("Yes")), ("false", _("No"))]
-        ),
+        widget=forms.Select(choices=TEMPLATE_YES_NO),
     )
     campaign_response = forms.NullBooleanField(
         label=_("Campaign response"),
         required=False,
-        widget=forms.Select(
-            choices=[("unknown", FROM_TEMPLATE), ("true", _("Yes")), ("false", _("No"))]
-        ),
+        widget=forms.Select(choices=TEMPLATE_YES_NO),
     )
     correspondence_type = forms.ChoiceField(
         label=_("Correspondence type"),
@@ -130,7 +127,7 @@ class AddInteractionForm(forms.ModelForm):
         return arguments
 
 
-class EvaluateForm(forms.Form):
+class EvaluateAdminForm(forms.Form):
     """The intermediate page of the "Evaluate" action (NAV: Evaluate Interaction)."""
 
     evaluation = forms.ChoiceField(
@@ -138,67 +135,3 @@ class EvaluateForm(forms.Form):
         choices=Evaluation.choices[1:],
         widget=forms.RadioSelect,
     )
-
-
-# Filter name -> (label, model); the widget searches through the admin.
-RELATED_FILTERS: dict[str, tuple[str, type]] = {
-    "contact": (_("Contact"), Contact),
-    "campaign": (_("Campaign"), Campaign),
-    "group": (_("Interaction group"), InteractionGroup),
-    "template": (_("Interaction template"), InteractionTemplate),
-    "salesperson": (_("Salesperson"), Salesperson),
-}
-
-
-class DeleteCanceledForm(forms.Form):
-    """The filters of "Delete canceled interaction log entries" (DOMAIN §6.4)."""
-
-    entry_no_from = forms.IntegerField(
-        label=_("Entry no. from"), required=False, min_value=1
-    )
-    entry_no_to = forms.IntegerField(
-        label=_("Entry no. to"), required=False, min_value=1
-    )
-    date_from = forms.DateField(
-        label=_("Date from"), required=False, widget=AdminDateWidget
-    )
-    date_to = forms.DateField(
-        label=_("Date to"), required=False, widget=AdminDateWidget
-    )
-
-    def __init__(self, *args: Any, admin_site, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for name, (label, model) in RELATED_FILTERS.items():
-            field = forms.ModelChoiceField(
-                label=label, queryset=model._default_manager.all(), required=False
-            )
-            field.widget = AutocompleteSelect(
-                InteractionLogEntry._meta.get_field(name), admin_site
-            )
-            field.widget.choices = field.choices
-            self.fields[name] = field
-        self.order_fields(
-            [
-                "entry_no_from",
-                "entry_no_to",
-                "contact",
-                "date_from",
-                "date_to",
-                "campaign",
-                "group",
-                "template",
-                "salesperson",
-            ]
-        )
-
-    def filters(self) -> CanceledEntryFilter:
-        """The valid form as the service's filter object."""
-        return CanceledEntryFilter(**self.cleaned_data)
-
-    def described(self) -> list[tuple[str, Any]]:
-        """(label, value) of every filter that is set, for the confirmation page."""
-        return [
-            (self.fields[name].label, value)
-            for name, value in self.cleaned_data.items()
-            if value not in (None, "")
-        ]
