@@ -139,7 +139,7 @@ FOREIGN_CITIES = {
 
 # (name, e-mail domain, industry group, relations, city index or foreign code)
 # Relations: C = customer, V = vendor, P = prospect, B = bank, X = partner.
-COMPANIES = [
+COMPANIES: list[tuple[str, str, str, str, int | str]] = [
     ("Fjellheim Bygg AS", "fjellheim-bygg.no", "MANUFACTURING", "C", 0),
     ("Bryggen Kaffebrenneri AS", "bryggenkaffe.no", "MANUFACTURING", "C", 1),
     ("Nidaros Kontorsenter AS", "nidaroskontor.no", "RETAIL", "C", 2),
@@ -499,15 +499,20 @@ def _demo_user() -> AbstractBaseUser:
     return user
 
 
-def _save(instance: models.Model) -> models.Model:
-    return save_master_record(
+def _save[M: models.Model](instance: M) -> M:
+    saved = save_master_record(
         actor=None, instance=instance, created=True, changed_fields=[]
     )
+    assert isinstance(saved, type(instance))
+    return saved
 
 
 def _code_table(model: type[models.Model], rows: list[tuple[str, str]]) -> dict:
     """Rows of a code table by code, creating the missing ones."""
-    existing = {obj.code: obj for obj in model._default_manager.all()}
+    existing: dict[str, Any] = {
+        obj.code: obj  # type: ignore[attr-defined]  # every code table has a code
+        for obj in model._default_manager.all()
+    }
     for code, description in rows:
         if code not in existing:
             existing[code] = _save(model(code=code, description=description))
@@ -536,7 +541,7 @@ def _salespeople(demo: AbstractBaseUser) -> list[Salesperson]:
                     job_title=title,
                     phone=phone,
                     email=f"{first}@nordlys-kontor.no",
-                    user=demo if index == 0 else None,
+                    user=demo if index == 0 else None,  # type: ignore[misc]  # the user model
                 )
             )
         salespeople.append(salesperson)
@@ -678,13 +683,14 @@ def _relations(spec: str, counters: dict[str, int]) -> list[tuple]:
 
 def _contacts(rng: random.Random, codes: dict, salespeople: list) -> dict[str, list]:
     """~40 companies and ~160 persons, with classification and relations."""
-    companies, persons = [], []
+    companies: list[Contact] = []
+    persons: list[Contact] = []
     counters = {"C": 0, "V": 0, "B": 0}
     foreign_names = iter(FOREIGN_NAMES)
     for index, (name, domain, industry, relation_spec, place) in enumerate(COMPANIES):
         foreign = isinstance(place, str)
         city, post_code, country, area = (
-            FOREIGN_CITIES[place] if foreign else CITIES[place]
+            FOREIGN_CITIES[place] if isinstance(place, str) else CITIES[place]
         )
         language = "en" if foreign or index % 9 == 4 else "nb"
         salesperson = salespeople[index % 4]

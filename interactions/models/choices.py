@@ -1,10 +1,20 @@
 """Choices and number formats shared by templates, the ledger and segments."""
 
+from typing import TypedDict
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-MONEY = {"max_digits": 14, "decimal_places": 2}
-MINUTES = {"max_digits": 10, "decimal_places": 2}
+
+class DecimalSize(TypedDict):
+    """``max_digits``/``decimal_places`` of a ``DecimalField`` (``**MONEY``)."""
+
+    max_digits: int
+    decimal_places: int
+
+
+MONEY: DecimalSize = {"max_digits": 14, "decimal_places": 2}
+MINUTES: DecimalSize = {"max_digits": 10, "decimal_places": 2}
 
 
 class InformationFlow(models.TextChoices):
