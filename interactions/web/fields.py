@@ -17,6 +17,8 @@ from contacts.models import Contact
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+#: Costs and durations: two decimals, never negative.
+AMOUNT_INPUT = forms.NumberInput(attrs={"step": "0.01", "min": "0"})
 MONEY_FIELD: dict[str, Any] = {
     "max_digits": 14,
     "decimal_places": 2,

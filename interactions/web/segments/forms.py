@@ -36,7 +36,7 @@ from interactions.models import (
     SegmentLine,
 )
 from interactions.services.segments import HEADER_FIELDS
-from interactions.web.fields import DATE_INPUT, ContactField
+from interactions.web.fields import AMOUNT_INPUT, DATE_INPUT, ContactField
 
 Kind = SegmentCriteriaAction.Kind
 
@@ -99,8 +99,8 @@ class SegmentHeaderForm(forms.ModelForm[Segment]):
         fields = HEADER_FORM_FIELDS
         widgets = {
             "date": DATE_INPUT,
-            "unit_cost": forms.NumberInput(attrs={"step": "0.01", "min": "0"}),
-            "unit_duration": forms.NumberInput(attrs={"step": "0.01", "min": "0"}),
+            "unit_cost": AMOUNT_INPUT,
+            "unit_duration": AMOUNT_INPUT,
         }
 
     def __init__(
@@ -390,8 +390,8 @@ class SegmentLineForm(forms.ModelForm[SegmentLine]):
         ]
         widgets = {
             "date": DATE_INPUT,
-            "cost": forms.NumberInput(attrs={"step": "0.01", "min": "0"}),
-            "duration": forms.NumberInput(attrs={"step": "0.01", "min": "0"}),
+            "cost": AMOUNT_INPUT,
+            "duration": AMOUNT_INPUT,
         }
 
     def __init__(
