@@ -106,6 +106,7 @@ class SegmentHeaderForm(forms.ModelForm[Segment]):
     def __init__(
         self,
         data: Any = None,
+        files: Any = None,
         *,
         instance: Segment | None = None,
         creating: bool = False,
@@ -113,7 +114,7 @@ class SegmentHeaderForm(forms.ModelForm[Segment]):
     ) -> None:
         if instance is not None:
             instance = copy.copy(instance)
-        super().__init__(data, instance=instance, **kwargs)
+        super().__init__(data, files, instance=instance, **kwargs)
         if creating:
             for name in list(self.fields):
                 if name not in CREATE_FIELDS:
@@ -397,6 +398,7 @@ class SegmentLineForm(forms.ModelForm[SegmentLine]):
     def __init__(
         self,
         data: Any = None,
+        files: Any = None,
         *,
         instance: SegmentLine,
         compact: bool = False,
@@ -404,7 +406,7 @@ class SegmentLineForm(forms.ModelForm[SegmentLine]):
     ) -> None:
         # Several rows may be edited at once: each has its own prefix and form.
         kwargs.setdefault("prefix", f"line-{instance.pk}")
-        super().__init__(data, instance=copy.copy(instance), **kwargs)
+        super().__init__(data, files, instance=copy.copy(instance), **kwargs)
         if compact:
             for name in list(self.fields):
                 if name not in self.COMPACT_FIELDS:
