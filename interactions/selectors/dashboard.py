@@ -20,10 +20,9 @@ from django.db.models.functions import TruncWeek
 from contacts.models import Salesperson
 from interactions.models import (
     InteractionLogEntry,
-    InteractionLogEntryQuerySet,
     InteractionTemplate,
 )
-from interactions.selectors.statistics import annotate_statistics
+from interactions.selectors.statistics import annotate_statistics, entry_totals
 
 
 @dataclass(frozen=True)
@@ -40,14 +39,11 @@ class Window:
         monday = today - dt.timedelta(days=today.weekday())
         return cls(weeks, monday - dt.timedelta(weeks=weeks - 1), today)
 
-    def entries(self) -> InteractionLogEntryQuerySet:
-        """Visible entries of the window (uses the date index)."""
-        entries: InteractionLogEntryQuerySet = (
-            InteractionLogEntry.objects.visible().filter(
-                date__gte=self.date_from, date__lte=self.date_to
-            )
+    def dates(self, prefix: str = "") -> Q:
+        """Rows whose (``prefix``-ed) entry date lies in the window."""
+        return Q(
+            **{f"{prefix}date__gte": self.date_from, f"{prefix}date__lte": self.date_to}
         )
-        return entries
 
     def mondays(self) -> list[dt.date]:
         """The first day of each week of the window, oldest first."""
@@ -57,8 +53,8 @@ class Window:
 def weekly_group_counts(window: Window) -> dict[tuple[dt.date, str], int]:
     """Counted interactions per (week's Monday, interaction group code)."""
     rows = (
-        window.entries()
-        .counted()
+        InteractionLogEntry.objects.counted()
+        .filter(window.dates())
         .annotate(week=TruncWeek("date"))
         .values("week", "group__code")
         .annotate(count=Count("entry_no"))
@@ -101,9 +97,7 @@ def template_figures(window: Window, *, limit: int) -> list[Figures]:
     Filtering on the entries' dates before annotating makes the join itself
     window-restricted, so only the window's entries are read.
     """
-    templates = InteractionTemplate.objects.filter(
-        entries__date__gte=window.date_from, entries__date__lte=window.date_to
-    )
+    templates = InteractionTemplate.objects.filter(window.dates("entries__"))
     rows = (
         annotate_statistics(
             templates, date_from=window.date_from, date_to=window.date_to
@@ -116,10 +110,7 @@ def template_figures(window: Window, *, limit: int) -> list[Figures]:
 
 def top_salespeople(window: Window, *, limit: int) -> list[Figures]:
     """Salespeople with the most counted interactions in the window."""
-    salespeople = Salesperson.objects.filter(
-        interaction_entries__date__gte=window.date_from,
-        interaction_entries__date__lte=window.date_to,
-    )
+    salespeople = Salesperson.objects.filter(window.dates("interaction_entries__"))
     rows = (
         annotate_statistics(
             salespeople, date_from=window.date_from, date_to=window.date_to
@@ -138,12 +129,18 @@ class CanceledShare(TypedDict):
 
 def canceled_share(window: Window) -> CanceledShare:
     """How many of the window's entries are canceled, and their share in %."""
-    figures = window.entries().aggregate(
+    entries = InteractionLogEntry.objects.visible().filter(window.dates())
+    figures = entries.aggregate(
         total=Count("entry_no"), canceled=Count("entry_no", filter=Q(canceled=True))
     )
     total, canceled = int(figures["total"]), int(figures["canceled"])
     share = round(canceled * 100 / total, 1) if total else 0
     return {"total": total, "canceled": canceled, "share": share}
+
+
+def window_totals(window: Window) -> dict[str, Any]:
+    """``{count, cost, duration}`` of the window's counted entries."""
+    return entry_totals(InteractionLogEntry.objects.visible().filter(window.dates()))
 
 
 def recent_entries(*, limit: int) -> QuerySet[InteractionLogEntry]:

@@ -71,12 +71,12 @@ def log_entries() -> QuerySet[InteractionLogEntry]:
     salesperson and campaign, and ``has_comments``.
     """
     entries: QuerySet[InteractionLogEntry] = (
-        InteractionLogEntry.objects.visible()
+        InteractionLogEntry.objects.annotate(
+            has_comments=Exists(EntryComment.objects.filter(entry=OuterRef("pk")))
+        )
+        .visible()
         .select_related(
             "contact", "contact_company", "template", "salesperson", "campaign"
-        )
-        .annotate(
-            has_comments=Exists(EntryComment.objects.filter(entry=OuterRef("pk")))
         )
     )
     return entries

@@ -18,8 +18,8 @@ from interactions.selectors.dashboard import (
     template_figures,
     top_salespeople,
     weekly_group_counts,
+    window_totals,
 )
-from interactions.selectors.statistics import entry_totals
 from interactions.web.base import VIEW_ENTRIES, StaffRequest, StaffView
 from interactions.web.charts import BarChart, horizontal_bars, stacked_columns
 
@@ -80,7 +80,7 @@ class DashboardView(StaffView):
         context = {
             "window": window,
             "window_choices": WINDOW_CHOICES,
-            "totals": entry_totals(window.entries()),
+            "totals": window_totals(window),
             "share": canceled_share(window),
             "weekly_chart": weekly_chart(window),
             "cost_chart": horizontal_bars(
