@@ -1,19 +1,18 @@
 """Forms of the contact pages: shape and field validation only.
 
-None of these forms saves anything: the views hand ``cleaned_data`` to the
-services (``contacts.services``, ``interactions.services``), which own the
-domain rules and report violations per field.
+None of these forms saves anything: the views hand ``cleaned_data`` to
+``contacts.services``, which own the domain rules and report violations per
+field. The contact card's interaction actions have their forms in the
+interactions app (``interactions.web.contact_card.forms``).
 """
 
 import copy
-from typing import Any
+from typing import Any, cast
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from contacts.models import BusinessRelation, Contact
-from interactions.models import Segment
+from contacts.models import BusinessRelation, Contact, Salesperson
 
 #: Contact fields a person edits on the contact form, in form order.
 CONTACT_FORM_FIELDS = [
@@ -38,7 +37,7 @@ CONTACT_FORM_FIELDS = [
 ]
 
 
-class ContactForm(forms.ModelForm):
+class ContactForm(forms.ModelForm[Contact]):
     """Create or edit a contact.
 
     The company is typed as a contact number (a select of every company would
@@ -70,10 +69,17 @@ class ContactForm(forms.ModelForm):
             "mailing_groups": forms.CheckboxSelectMultiple,
         }
 
-    def __init__(self, *args: Any, instance: Contact | None = None, **kwargs: Any):
+    def __init__(
+        self,
+        data: Any = None,
+        files: Any = None,
+        *,
+        instance: Contact | None = None,
+        **kwargs: Any,
+    ) -> None:
         if instance is not None:
             kwargs.setdefault("initial", {})
-            if instance.company_id:
+            if instance.company_id and instance.company is not None:
                 kwargs["initial"].setdefault("company_no", instance.company.no)
             kwargs["initial"].setdefault(
                 "business_relations",
@@ -84,20 +90,23 @@ class ContactForm(forms.ModelForm):
                 ),
             )
             instance = copy.copy(instance)
-        super().__init__(*args, instance=instance, **kwargs)
-        self.fields["salesperson"].queryset = self.fields[
-            "salesperson"
-        ].queryset.filter(blocked=False)
+        super().__init__(data, files, instance=instance, **kwargs)
+        salesperson = cast(
+            forms.ModelChoiceField[Salesperson], self.fields["salesperson"]
+        )
+        salesperson.queryset = Salesperson.objects.filter(blocked=False)
         # Classification codes are posted by code, like the list filters.
         for name in ("job_responsibilities", "industry_groups", "mailing_groups"):
-            self.fields[name].to_field_name = "code"
+            cast(forms.ModelChoiceField[Any], self.fields[name]).to_field_name = "code"
 
     def clean_company_no(self) -> str:
         no = self.cleaned_data["company_no"].strip()
         self.cleaned_data["company"] = None
         if not no:
             return ""
-        company = Contact.objects.companies().filter(no__iexact=no).first()
+        company: Contact | None = (
+            Contact.objects.companies().filter(no__iexact=no).first()
+        )
         if company is None:
             raise forms.ValidationError(
                 _("There is no company contact with the number %(no)s."),
@@ -128,65 +137,3 @@ class ContactForm(forms.ModelForm):
             for relation in self.cleaned_data["business_relations"]
         ]
         return values
-
-
-def add_service_errors(
-    form: forms.BaseForm,
-    error: ValidationError,
-    aliases: dict[str, str] | None = None,
-) -> None:
-    """Show a service's ``ValidationError`` on the form's fields.
-
-    Messages for fields the form does not have (or ``__all__``) become
-    non-field errors; ``aliases`` maps a service field to a form field
-    (``{"company": "company_no"}``).
-    """
-    aliases = aliases or {}
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, errors in error.error_dict.items():
-        name = aliases.get(name, name)
-        form.add_error(name if name in form.fields else None, errors)
-
-
-class PhoneCallForm(forms.Form):
-    """Make phone call: records an outgoing-call interaction (DOMAIN §4.6)."""
-
-    successful = forms.TypedChoiceField(
-        label=_("Was the call successful?"),
-        choices=[("yes", _("Yes")), ("no", _("No"))],
-        coerce=lambda value: value == "yes",
-        widget=forms.RadioSelect,
-        initial="yes",
-    )
-    description = forms.CharField(
-        label=_("Description"),
-        max_length=100,
-        required=False,
-        help_text=_("Leave blank to use the template's description."),
-    )
-
-    prefix = "call"
-
-
-class EmailForm(forms.Form):
-    """Send e-mail: sends the message and records an e-mail interaction."""
-
-    subject = forms.CharField(label=_("Subject"), max_length=200)
-    body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 6}))
-
-    prefix = "email"
-
-
-class AddToSegmentForm(forms.Form):
-    """Add the contact to one of the segments that are not logged yet."""
-
-    segment = forms.ModelChoiceField(
-        label=_("Segment"),
-        queryset=Segment.objects.order_by("-no"),
-        to_field_name="no",
-        empty_label=_("Choose a segment…"),
-    )
-
-    prefix = "segment"

@@ -1,9 +1,25 @@
+"""The project's URLconf: the top layer, which may import every app.
+
+``/contacts/`` joins two lists in the ``contacts`` namespace: the contacts
+app's own pages (list, create, edit) and the card with its interaction
+actions, which the interactions app provides because contacts must not import
+interactions (DESIGN §2).
+"""
+
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
+
+from contacts import urls as contact_urls
+from interactions.web.contact_card import urls as contact_card_urls
+
+contact_pages = (
+    contact_urls.urlpatterns + contact_card_urls.urlpatterns,
+    contact_urls.app_name,
+)
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -12,7 +28,7 @@ urlpatterns = [
     # The language switch also works on the login page.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("api/v1/", include("interactions_crm.api", namespace="api")),
-    path("contacts/", include("contacts.urls")),
+    path("contacts/", include(contact_pages)),
     path("", include("interactions.urls")),
 ]
 

@@ -259,7 +259,10 @@ def test_staff_switch_an_entry_to_canceled_on_the_log(page: Page, staff):
 # --- 5. Administrator: delete canceled entries with the batch page -------------------
 
 
-def test_admin_deletes_canceled_entries_in_the_background(page: Page, crm_admin):
+def test_admin_deletes_canceled_entries_in_the_background(
+    page: Page, crm_admin, settings
+):
+    settings.CRM_BACKGROUND_THRESHOLD = 0  # even three entries go to the worker
     company = factories.CompanyFactory(name="Fjord Handel AS")
     template = factories.TemplateFactory(code="CALL")
     active = make_entry(company, template, description="Still valid")

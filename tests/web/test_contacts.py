@@ -11,6 +11,7 @@ from contacts.models import Contact
 from interactions.models import DocumentType, InteractionLogEntry, SegmentLine
 from interactions.services.segments import add_contact_to_segment, create_segment
 from interactions.services.setup import set_document_template
+from interactions.web.contact_card import views as card_views
 from tests import factories
 from tests.conftest import grant
 from tests.interactions.ledger_support import make_entry
@@ -275,7 +276,7 @@ def test_timeline_hides_postponed_entries(staff_client, person):
 
 
 def test_timeline_load_more_pages_by_keyset(staff_client, person, monkeypatch):
-    monkeypatch.setattr(contact_views, "TIMELINE_PAGE_SIZE", 2)
+    monkeypatch.setattr(card_views, "TIMELINE_PAGE_SIZE", 2)
     template = factories.TemplateFactory()
     # Same date for all: entry_no breaks the tie, nothing repeats or goes missing.
     entries = [make_entry(person, template, date=dt.date(2026, 3, 2)) for _ in range(5)]
@@ -335,12 +336,12 @@ def test_card_query_count_does_not_grow_with_entries(
 def test_timeline_page_query_count_does_not_grow_with_entries(
     staff_client, person, entries, django_assert_num_queries, monkeypatch
 ):
-    monkeypatch.setattr(contact_views, "TIMELINE_PAGE_SIZE", 1)
+    monkeypatch.setattr(card_views, "TIMELINE_PAGE_SIZE", 1)
     template = factories.TemplateFactory()
     for _ in range(entries):
         make_entry(person, template)
-    cursor = contact_views.timeline_page(person).next_cursor
-    monkeypatch.setattr(contact_views, "TIMELINE_PAGE_SIZE", 50)
+    cursor = card_views.timeline_page(person).next_cursor
+    monkeypatch.setattr(card_views, "TIMELINE_PAGE_SIZE", 50)
     # 1 session, 2 user, 3–4 permissions, 5 contact, 6 timeline page.
     with django_assert_num_queries(6):
         response = staff_client.get(

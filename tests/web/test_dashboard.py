@@ -7,7 +7,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from interactions.views_dashboard import Window, _axis, horizontal_bars
+from interactions.selectors.dashboard import Window
+from interactions.web.charts import _axis, horizontal_bars
 from tests import factories
 from tests.interactions.ledger_support import make_entry
 

@@ -120,7 +120,10 @@ def test_unknown_contact_is_refused_on_its_field(admin_client):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_confirm_runs_the_job_and_reports_the_result(admin_client, administrator):
+def test_confirm_runs_the_job_and_reports_the_result(
+    admin_client, administrator, settings
+):
+    settings.CRM_BACKGROUND_THRESHOLD = 0  # every run is a background job
     make_entry(canceled=True, date=dt.date(2026, 1, 10))
     make_entry(canceled=True, date=dt.date(2026, 2, 10))
     old_active = make_entry(date=dt.date(2026, 1, 11))
@@ -144,6 +147,37 @@ def test_confirm_runs_the_job_and_reports_the_result(admin_client, administrator
         old_active.pk,
         InteractionLogEntry.objects.get(date=dt.date(2026, 2, 10)).pk,
     }
+
+
+@pytest.mark.django_db
+def test_confirm_of_a_small_run_deletes_at_once(admin_client, settings):
+    settings.CRM_BACKGROUND_THRESHOLD = 2
+    doomed = [make_entry(canceled=True) for _ in range(2)]
+    active = make_entry()
+
+    response = admin_client.post(PAGE, {}, follow=True)
+
+    assert response.redirect_chain[-1][0] == reverse("interactions:entry-list")
+    assert "2 interaction log entries have been deleted." in response.content.decode()
+    assert not BackgroundJob.objects.exists()
+    assert list(InteractionLogEntry.objects.values_list("pk", flat=True)) == [active.pk]
+    assert not InteractionLogEntry.objects.filter(
+        pk__in=[entry.pk for entry in doomed]
+    ).exists()
+
+
+@pytest.mark.django_db
+def test_confirm_above_the_threshold_starts_a_job(admin_client, settings):
+    settings.CRM_BACKGROUND_THRESHOLD = 2
+    for _ in range(3):
+        make_entry(canceled=True)
+
+    response = admin_client.post(PAGE, {})
+
+    job = BackgroundJob.objects.get()
+    assert response.url == job_url(job)
+    assert (job.kind, job.total) == (JobKind.DELETE_CANCELED_ENTRIES, 3)
+    assert InteractionLogEntry.objects.count() == 3  # the worker deletes them
 
 
 @pytest.mark.django_db

@@ -12,9 +12,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from interactions import views
 from interactions.models import EntryComment, InteractionLogEntry
 from interactions.services import add_comment
+from interactions.web.entries import log as views
 from tests import factories
 from tests.conftest import grant
 from tests.interactions.ledger_support import make_entry, put_in_logged_segment

@@ -6,7 +6,8 @@ from django.template import Context, Template
 from django.test import RequestFactory
 from django.urls import reverse
 
-from contacts.templatetags.crm_layout import main_nav, reverse_or_empty
+from contacts.templatetags.crm_layout import reverse_or_empty
+from interactions.templatetags.crm_nav import main_nav
 from tests import factories
 from tests.conftest import grant
 

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -15,13 +16,16 @@ from interactions.models import (
     Segment,
     SegmentLine,
 )
+from interactions.services.jobs import JobKind
 from interactions.services.segments import (
     add_contact_to_segment,
     add_contacts,
     save_criteria,
+    start_log_segment_job,
     update_segment_line,
 )
-from interactions.views_segments import LINE_PAGE_SIZE
+from interactions.web.segments.worksheet import LINE_PAGE_SIZE
+from interactions_crm.platform.models import BackgroundJob
 from tests import factories
 from tests.conftest import grant
 from tests.web.segment_support import make_logged, make_people, make_segment
@@ -684,6 +688,70 @@ def test_log_refusal_is_listed_and_nothing_is_written(staff_client, staff_user, 
     assert Segment.objects.filter(pk=segment.pk).exists()
     assert not LoggedSegment.objects.exists()
     assert not InteractionLogEntry.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_large_segment_is_logged_as_a_job(staff_client, segment, settings):
+    settings.CRM_BACKGROUND_THRESHOLD = 1  # the segment has two lines
+    no = segment.no
+
+    response = staff_client.post(url("segment-log", segment))
+
+    job = BackgroundJob.objects.get()
+    job_page = reverse("interactions:job-detail", kwargs={"pk": job.pk})
+    assert response.url == job_page
+    assert (job.kind, job.total) == (JobKind.LOG_SEGMENT, 2)
+    assert Segment.objects.filter(no=no).exists()  # the worker logs it
+    queued = staff_client.get(job_page).content.decode()
+    assert "0 of 2 lines logged" in queued
+    assert 'hx-trigger="every 1s"' in queued
+
+    call_command(
+        "db_worker", "--batch", "--no-startup-delay", "--interval", "0", verbosity=0
+    )
+
+    logged = LoggedSegment.objects.get(segment_no=no)
+    assert logged.entries.count() == 2
+    assert not Segment.objects.filter(no=no).exists()
+    done = staff_client.get(job_page).content.decode()
+    assert f"Segment {no} has been logged: 2 interaction log entries created." in done
+    assert reverse("interactions:loggedsegment-list") in done
+
+
+def test_log_job_page_needs_the_log_permission(client, staff_user, segment):
+    job = start_log_segment_job(actor=staff_user, segment=segment)
+    job_page = reverse("interactions:job-detail", kwargs={"pk": job.pk})
+    batch_admin = factories.UserFactory(username="crm-admin")
+    grant(
+        batch_admin,
+        "interactions.view_interactionlogentry",
+        "interactions.delete_canceled_interactionlogentry",
+    )
+    client.force_login(batch_admin)
+    assert client.get(job_page).status_code == 403
+
+    client.force_login(staff_user)  # may log segments, not delete entries
+    assert client.get(job_page).status_code == 200
+
+
+def test_failed_log_job_offers_the_segment_not_a_resume(staff_client, segment):
+    job = start_log_segment_job(actor=None, segment=segment)
+    BackgroundJob.objects.filter(pk=job.pk).update(
+        status=BackgroundJob.Status.FAILED, error="The segment is empty."
+    )
+    job_page = reverse("interactions:job-detail", kwargs={"pk": job.pk})
+
+    html = staff_client.get(job_page).content.decode()
+
+    assert "The segment is empty." in html
+    assert url("segment-detail", segment) in html
+    assert reverse("interactions:job-resume", kwargs={"pk": job.pk}) not in html
+    resume = staff_client.post(
+        reverse("interactions:job-resume", kwargs={"pk": job.pk})
+    )
+    assert resume.status_code == 404
+    job.refresh_from_db()
+    assert job.status == BackgroundJob.Status.FAILED
 
 
 # --- delete ---------------------------------------------------------------------------

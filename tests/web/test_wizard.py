@@ -10,8 +10,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from interactions import forms, wizard
+from interactions import wizard
 from interactions.models import InteractionLogEntry
+from interactions.web.wizard import forms
 from tests import factories
 from tests.conftest import grant
 from tests.interactions.ledger_support import make_entry

@@ -1,0 +1,114 @@
+"""Forms of the log pages: bulk actions, a comment, a cancel reason, the filters.
+
+Shape and field validation only (STYLE.md): the services own every rule.
+"""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from contacts.models import Salesperson
+from interactions.models import (
+    Evaluation,
+    InteractionGroup,
+    InteractionLogEntry,
+    InteractionTemplate,
+)
+
+
+class BulkActionForm(forms.Form):
+    """One POST for the list's bulk actions (django-oscar style)."""
+
+    SWITCH_CANCELED = "switch_canceled"
+    EVALUATE = "evaluate"
+
+    action = forms.ChoiceField(
+        choices=[
+            (SWITCH_CANCELED, _("Switch checkmark in Canceled")),
+            (EVALUATE, _("Evaluate")),
+        ]
+    )
+    entries = forms.ModelMultipleChoiceField(
+        queryset=InteractionLogEntry.objects.visible(),
+        to_field_name="entry_no",
+        error_messages={"required": _("Select at least one entry.")},
+    )
+    evaluation = forms.ChoiceField(
+        label=_("Evaluation"), choices=Evaluation.choices[1:], required=False
+    )
+    reason = forms.CharField(
+        label=_("Reason for canceling"), max_length=200, required=False
+    )
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("action") == self.EVALUATE and not data.get("evaluation"):
+            self.add_error("evaluation", _("Choose an evaluation."))
+        return data
+
+    def selected_entry_nos(self) -> list[int]:
+        """The selected entry numbers in the order they were submitted."""
+        raw = self.data.getlist("entries") if hasattr(self.data, "getlist") else []
+        numbers = []
+        for value in raw:
+            try:
+                numbers.append(int(value))
+            except (TypeError, ValueError):
+                continue
+        return numbers
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(label=_("Comment"), max_length=500)
+    code = forms.CharField(label=_("Code"), max_length=20, required=False)
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for canceling"), max_length=200, required=False
+    )
+
+
+def _all_choice(choices: Iterable[tuple[Any, Any]]) -> list[tuple[Any, Any]]:
+    return [("", _("All")), *[c for c in choices if c[0] != ""]]
+
+
+def decorate_filter_form(form: forms.Form) -> forms.Form:
+    """Friendlier widgets for the shared FilterSet's form (no other changes).
+
+    Codes become selects of the (small) code tables, yes/no filters get an
+    "All" choice and dates a date picker. Costs three small queries. Call it
+    before validating: bound fields copy their label when first made.
+    """
+    code_tables: dict[str, Iterable[Any]] = {
+        "template": InteractionTemplate.objects.only("code", "description"),
+        "group": InteractionGroup.objects.only("code", "description"),
+        "salesperson": Salesperson.objects.only("code", "name"),
+    }
+    for name, rows in code_tables.items():
+        choices = [(row.code, str(row)) for row in rows]
+        form.fields[name].widget = forms.Select(choices=_all_choice(choices))
+    for name, form_field in form.fields.items():
+        widget = form_field.widget
+        if isinstance(form_field, forms.NullBooleanField):
+            form_field.widget = forms.Select(
+                choices=[
+                    ("", _("All")),
+                    ("true", _("Yes")),
+                    ("false", _("No")),
+                ]
+            )
+        elif isinstance(form_field, forms.DateField):
+            form_field.widget = forms.DateInput(attrs={"type": "date"})
+        elif isinstance(widget, forms.Select) and name not in code_tables:
+            widget.choices = _all_choice(widget.choices)
+    form.fields["q"].label = _("Search")
+    form.fields["q"].widget.attrs.update(
+        {"type": "search", "placeholder": _("Description or subject")}
+    )
+    form.fields["template"].label = _("Template")
+    form.fields["contact"].widget.attrs.update({"placeholder": "CT000001"})
+    return form
