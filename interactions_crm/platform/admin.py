@@ -13,7 +13,6 @@ audit events) from counting them; ``ReadOnlyAdmin`` shows rows only services
 write (audit events, jobs, idempotency keys).
 """
 
-import contextlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, Protocol, TypeVar, cast
@@ -24,8 +23,6 @@ from django.contrib.admin.utils import quote
 from django.contrib.admin.views.main import PAGE_VAR
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import (
-    NON_FIELD_ERRORS,
-    FieldDoesNotExist,
     ImproperlyConfigured,
     ValidationError,
 )
@@ -39,6 +36,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from interactions_crm.platform.actors import user_or_none
+from interactions_crm.platform.forms import add_service_errors
 from interactions_crm.platform.models import AuditEvent, BackgroundJob, IdempotencyKey
 
 ModelT = TypeVar("ModelT", bound=models.Model)
@@ -50,34 +48,8 @@ SERVICE_ERROR_ATTR = "_crm_service_error"
 # --- service errors on admin forms and messages -----------------------------
 
 
-def add_validation_error(form: BaseForm, error: ValidationError) -> None:
-    """Show a service's ``ValidationError`` on ``form``.
-
-    Messages for a field the form has go on that field; the rest (fields the
-    form does not show, ``__all__``) become non-field errors, prefixed with
-    the field's label so the message still says what it is about.
-    """
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, errors in error.error_dict.items():
-        if name in form.fields:
-            form.add_error(name, errors)
-        elif name == NON_FIELD_ERRORS:
-            form.add_error(None, errors)
-        else:
-            label = _label_for(form, name)
-            form.add_error(
-                None, [f"{label}: {message}" for e in errors for message in e.messages]
-            )
-
-
-def _label_for(form: BaseForm, name: str) -> str:
-    model = getattr(getattr(form, "_meta", None), "model", None)
-    if model is not None:
-        with contextlib.suppress(FieldDoesNotExist):
-            return str(model._meta.get_field(name).verbose_name).capitalize()
-    return name.replace("_", " ").capitalize()
+#: The admin shows a service's refusal like every other form-based interface.
+add_validation_error = add_service_errors
 
 
 def error_text(error: ValidationError) -> str:
