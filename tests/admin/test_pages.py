@@ -17,7 +17,7 @@ from interactions.services import (
 )
 from interactions_crm.platform.models import IdempotencyKey
 from tests import factories
-from tests.interactions.ledger_support import make_entry
+from tests.factories import make_entry
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from interactions.services.segments import add_contact_to_segment, create_segmen
 from interactions.services.setup import set_document_template
 from tests import factories
 from tests.conftest import grant
-from tests.interactions.ledger_support import make_entry
+from tests.factories import make_entry
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 

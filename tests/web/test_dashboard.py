@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from interactions.views_dashboard import Window, _axis, horizontal_bars
 from tests import factories
-from tests.interactions.ledger_support import make_entry
+from tests.factories import make_entry
 
 URL = reverse("interactions:dashboard")
 

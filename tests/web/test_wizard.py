@@ -14,7 +14,7 @@ from interactions import forms, wizard
 from interactions.models import InteractionLogEntry
 from tests import factories
 from tests.conftest import grant
-from tests.interactions.ledger_support import make_entry
+from tests.factories import make_entry
 
 pytestmark = pytest.mark.django_db
 
