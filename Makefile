@@ -50,7 +50,7 @@ $(STAMP): $(PY) $(LOCK) pyproject.toml
 	@$(PY) -c "$$CHECK_LOCK"
 	@touch $(STAMP)
 
-venv: $(STAMP) ## Create .venv and install exactly what requirements/lock.txt pins
+venv: $(STAMP) ## Create .venv; install the pinned packages of requirements/lock.txt, then the project
 
 $(UV_VENV)/.uv-$(UV_VERSION):
 	$(PYTHON) -m venv $(UV_VENV)
