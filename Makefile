@@ -6,22 +6,62 @@ PYTHON ?= python3
 HOST ?= 127.0.0.1
 PORT ?= 8000
 STAMP := $(VENV)/.installed
+# Every installed package, pinned with hashes for Python 3.13 on Linux x86_64:
+# the application, its dev extras and requirements/tools.in. `make lock` writes it.
+LOCK := requirements/lock.txt
+UV_VERSION := 0.13.9
+UV_VENV := .uv
+UV := $(UV_VENV)/bin/uv
 
 .DEFAULT_GOAL := help
 
 help: ## Show this help
-	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}'
+	@grep -hE '^[a-zA-Z0-9_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}'
 
 $(PY):
-	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "Python >= 3.12 is needed (see .python-version); set PYTHON=python3.13")'
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 13) else "Python 3.13 is needed ($(LOCK) is pinned for it; see .python-version); set PYTHON=python3.13")'
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
 
-$(STAMP): $(PY) pyproject.toml
-	$(PY) -m pip install --quiet -e ".[dev]"
+# Refuse a lock that no longer satisfies pyproject.toml (edited without `make lock`).
+define CHECK_LOCK
+import sys, tomllib
+from importlib.metadata import PackageNotFoundError, version
+from packaging.requirements import Requirement
+project = tomllib.load(open("pyproject.toml", "rb"))["project"]
+stale = []
+for line in project["dependencies"] + project["optional-dependencies"]["dev"]:
+    req = Requirement(line)
+    if req.marker and not req.marker.evaluate({"extra": "dev"}):
+        continue
+    try:
+        locked = version(req.name)
+    except PackageNotFoundError:
+        locked = "missing"
+    if locked == "missing" or not req.specifier.contains(locked, prereleases=True):
+        stale.append(f"{req} (lock has: {locked})")
+if stale:
+    sys.exit("$(LOCK) does not satisfy pyproject.toml; run `make lock`:\n  " + "\n  ".join(stale))
+endef
+export CHECK_LOCK
+
+$(STAMP): $(PY) $(LOCK) pyproject.toml
+	$(PY) -m pip install --quiet --require-hashes -r $(LOCK)
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+	@$(PY) -c "$$CHECK_LOCK"
 	@touch $(STAMP)
 
-venv: $(STAMP) ## Create .venv and install the application and test dependencies
+venv: $(STAMP) ## Create .venv; install the pinned packages of requirements/lock.txt, then the project
+
+$(UV_VENV)/.uv-$(UV_VERSION):
+	$(PYTHON) -m venv $(UV_VENV)
+	$(UV_VENV)/bin/pip install --quiet uv==$(UV_VERSION)
+	@touch $@
+
+lock: $(UV_VENV)/.uv-$(UV_VERSION) ## Re-pin requirements/lock.txt after editing dependencies (UPGRADE=1: newest allowed)
+	$(UV) pip compile pyproject.toml requirements/tools.in --extra dev \
+	    --python-version 3.13 --python-platform x86_64-unknown-linux-gnu \
+	    --generate-hashes --custom-compile-command "make lock" \
+	    $(if $(UPGRADE),--upgrade) --quiet -o $(LOCK)
 
 migrate: venv ## Apply database migrations
 	$(PY) manage.py migrate --no-input
@@ -54,10 +94,16 @@ e2e: venv ## Browser tests (Playwright + Debian chromium)
 fuzz: venv ## Fuzz the REST API with Schemathesis against gunicorn (.ci/api-fuzz)
 	.ci/api-fuzz
 
-lint: venv ## ruff lint + format check + migration check
-	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check .
-	$(PY) manage.py makemigrations --check --dry-run
+lint: venv ## ruff, format, migrations, Django checks, import contract, mypy (runs all, fails if any fails)
+	@failed=""; \
+	step() { echo "--- $$*"; "$$@" || failed="$$failed"$$'\n'"  $$*"; }; \
+	step $(VENV)/bin/ruff check .; \
+	step $(VENV)/bin/ruff format --check .; \
+	step $(PY) manage.py makemigrations --check --dry-run; \
+	step $(PY) manage.py check --fail-level WARNING; \
+	step $(VENV)/bin/lint-imports; \
+	step $(VENV)/bin/mypy; \
+	if [ -n "$$failed" ]; then echo "make lint: these checks failed:$$failed" >&2; exit 1; fi
 
 fmt: venv ## Format and autofix with ruff
 	$(VENV)/bin/ruff format .
@@ -71,6 +117,6 @@ bench: venv ## Performance benchmarks on PostgreSQL (BENCH_SCALE, DATABASE_URL)
 	$(PY) bench/run.py
 
 clean: ## Remove the virtualenv and the local SQLite database
-	rm -rf $(VENV) db.sqlite3 db.sqlite3-shm db.sqlite3-wal
+	rm -rf $(VENV) $(UV_VENV) db.sqlite3 db.sqlite3-shm db.sqlite3-wal
 
-.PHONY: help venv migrate run serve test e2e fuzz lint fmt messages bench clean
+.PHONY: help venv lock migrate run serve test e2e fuzz lint fmt messages bench clean

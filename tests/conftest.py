@@ -1,7 +1,8 @@
-"""Shared fixtures: personas (STYLE.md) and master data."""
+"""Shared fixtures: personas (STYLE.md) and master data; the PostgreSQL-skip guard."""
 
 import pytest
 from django.contrib.auth.models import Group, Permission
+from django.db import connection
 from rest_framework.authtoken.models import Token
 
 from tests import factories
@@ -28,6 +29,37 @@ STAFF_PERMISSIONS = [
     "interactions.view_loggedsegment",
     "interactions.change_loggedsegment",
 ]
+
+
+SKIPPED_ON_POSTGRESQL = "PostgreSQL-only test skipped on PostgreSQL"
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
+    """On PostgreSQL, a skipped ``@pytest.mark.postgres`` test fails the run.
+
+    Those tests skip themselves on SQLite (no concurrent writers, no
+    PostgreSQL SQL), with a reason. The PostgreSQL run is the only one that
+    checks their behaviour, so a skip there would leave CI green with the
+    behaviour unchecked: the skip is reported as a failure naming its reason.
+    Expected failures (``xfail``) are not skips and are left alone.
+    """
+    report: pytest.TestReport = yield
+    if (
+        report.skipped
+        and not hasattr(report, "wasxfail")
+        and item.get_closest_marker("postgres") is not None
+        and connection.vendor == "postgresql"
+    ):
+        longrepr = report.longrepr
+        reason = longrepr[2] if isinstance(longrepr, tuple) else str(longrepr)
+        reason = reason.removeprefix("Skipped: ")
+        report.outcome = "failed"
+        report.longrepr = (
+            f"{SKIPPED_ON_POSTGRESQL} ({reason}). Tests marked postgres must run "
+            "in the PostgreSQL run: fix what made it skip."
+        )
+    return report
 
 
 @pytest.fixture(autouse=True)

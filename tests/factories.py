@@ -1,6 +1,12 @@
-"""factory_boy factories for master data. Entries are made through services."""
+"""factory_boy factories for master data; ``make_entry`` for ledger entries.
 
+Ledger entries are never made by a factory: ``make_entry`` records them through
+the services, as a user would.
+"""
+
+import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import factory
 from django.contrib.auth import get_user_model
@@ -17,9 +23,11 @@ from contacts.models import (
 from interactions.models import (
     Campaign,
     InteractionGroup,
+    InteractionLogEntry,
     InteractionTemplate,
     TemplateContent,
 )
+from interactions.services import cancel_entries, create_interaction
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -154,3 +162,18 @@ class TemplateContentFactory(factory.django.DjangoModelFactory):
     language = ""
     subject = "Hello {{ contact.name }}"
     body = "Dear {{ contact.name }},\n\nRegards, {{ salesperson.name }}"
+
+
+def make_entry(
+    contact=None, template=None, *, canceled: bool = False, **values: Any
+) -> InteractionLogEntry:
+    """One manual interaction via ``create_interaction`` (canceled if asked)."""
+    contact = contact or CompanyFactory()
+    template = template or TemplateFactory()
+    values.setdefault("salesperson", SalespersonFactory(code="LEDGER"))
+    values.setdefault("date", dt.date(2026, 3, 2))
+    entry = create_interaction(actor=None, contact=contact, template=template, **values)
+    if canceled:
+        cancel_entries(actor=None, entries=[entry])
+        entry.refresh_from_db()
+    return entry

@@ -8,7 +8,8 @@ from interactions_crm.platform.models import BackgroundJob
 from tests import factories
 from tests.admin.support import message_texts
 from tests.conftest import grant
-from tests.interactions.ledger_support import make_entries, make_entry
+from tests.factories import make_entry
+from tests.interactions.ledger_support import make_entries
 
 pytestmark = pytest.mark.django_db
 

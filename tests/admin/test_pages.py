@@ -29,7 +29,7 @@ from interactions.services.segments import (
 from interactions_crm.platform.models import IdempotencyKey
 from interactions_crm.platform.tasks import run_job_task
 from tests import factories
-from tests.interactions.ledger_support import make_entry
+from tests.factories import make_entry
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ import pytest
 from contacts.models import Contact, JobResponsibility, MailingGroup
 from interactions_crm.platform.models import AuditEvent
 from tests import factories
-from tests.interactions.ledger_support import make_entry
+from tests.factories import make_entry
 
 pytestmark = pytest.mark.django_db
 

@@ -8,11 +8,8 @@ from interactions.models import InteractionLogEntry
 from interactions.services.jobs import JobKind
 from interactions_crm.platform.models import AuditEvent, BackgroundJob
 from tests import factories
-from tests.interactions.ledger_support import (
-    make_entries,
-    make_entry,
-    put_in_logged_segment,
-)
+from tests.factories import make_entry
+from tests.interactions.ledger_support import make_entries, put_in_logged_segment
 
 pytestmark = pytest.mark.django_db
 

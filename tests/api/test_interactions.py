@@ -10,7 +10,8 @@ from interactions.models import EntryComment, InteractionLogEntry
 from interactions.services import create_interaction
 from interactions_crm.platform.models import AuditEvent
 from tests import factories
-from tests.interactions.ledger_support import make_entries, make_entry
+from tests.factories import make_entry
+from tests.interactions.ledger_support import make_entries
 
 pytestmark = pytest.mark.django_db
 

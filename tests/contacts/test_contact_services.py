@@ -17,7 +17,7 @@ from contacts.services import (
 from interactions.models import Segment, SegmentLine
 from interactions_crm.platform.models import AuditEvent
 from tests import factories
-from tests.interactions.ledger_support import make_entry
+from tests.factories import make_entry
 
 pytestmark = pytest.mark.django_db
 

@@ -23,7 +23,7 @@ from interactions_crm.platform.models import BackgroundJob
 from tests import factories
 from tests.conftest import STAFF_PERMISSIONS, grant
 from tests.e2e.conftest import log_in, screenshot
-from tests.interactions.ledger_support import make_entry
+from tests.factories import make_entry
 
 # live_server runs in another thread: it needs committed data.
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

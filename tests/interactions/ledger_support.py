@@ -6,23 +6,8 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from interactions.models import InteractionLogEntry, LoggedSegment
-from interactions.services import cancel_entries, create_interaction
 from tests import factories
-
-
-def make_entry(
-    contact=None, template=None, *, canceled: bool = False, **values: Any
-) -> InteractionLogEntry:
-    """One manual interaction via ``create_interaction`` (canceled if asked)."""
-    contact = contact or factories.CompanyFactory()
-    template = template or factories.TemplateFactory()
-    values.setdefault("salesperson", factories.SalespersonFactory(code="LEDGER"))
-    values.setdefault("date", dt.date(2026, 3, 2))
-    entry = create_interaction(actor=None, contact=contact, template=template, **values)
-    if canceled:
-        cancel_entries(actor=None, entries=[entry])
-        entry.refresh_from_db()
-    return entry
+from tests.factories import make_entry
 
 
 def make_entries(count: int, **kwargs: Any) -> list[InteractionLogEntry]:

@@ -12,11 +12,8 @@ from interactions.services import (
     uncancel_entries,
 )
 from interactions_crm.platform.models import AuditEvent
-from tests.interactions.ledger_support import (
-    make_entries,
-    make_entry,
-    put_in_logged_segment,
-)
+from tests.factories import make_entry
+from tests.interactions.ledger_support import make_entries, put_in_logged_segment
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,8 @@ from django.core.management import CommandError, call_command
 from interactions.models import InteractionLogEntry
 from interactions_crm.platform.models import AuditEvent
 from tests import factories
-from tests.interactions.ledger_support import make_entries, make_entry
+from tests.factories import make_entry
+from tests.interactions.ledger_support import make_entries
 
 pytestmark = pytest.mark.django_db
 

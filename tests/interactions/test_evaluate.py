@@ -6,7 +6,8 @@ from django.core.exceptions import ValidationError
 from interactions.models import Evaluation, InteractionLogEntry
 from interactions.services import evaluate_entries
 from interactions_crm.platform.models import AuditEvent
-from tests.interactions.ledger_support import make_entries, make_entry
+from tests.factories import make_entry
+from tests.interactions.ledger_support import make_entries
 
 pytestmark = pytest.mark.django_db
 

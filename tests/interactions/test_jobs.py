@@ -24,7 +24,8 @@ from interactions.services import (
 from interactions_crm.platform.jobs import run_job
 from interactions_crm.platform.models import AuditEvent, BackgroundJob
 from tests import factories
-from tests.interactions.ledger_support import make_entries, make_entry
+from tests.factories import make_entry
+from tests.interactions.ledger_support import make_entries
 
 # The job commits per batch and the task is enqueued on commit: real
 # transactions, not the test's wrapping one.

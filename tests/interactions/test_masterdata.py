@@ -19,7 +19,8 @@ from interactions.services import (
 )
 from interactions_crm.platform.models import AuditEvent
 from tests import factories
-from tests.interactions.ledger_support import make_entries, make_entry
+from tests.factories import make_entry
+from tests.interactions.ledger_support import make_entries
 
 pytestmark = pytest.mark.django_db
 

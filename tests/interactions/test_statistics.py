@@ -19,7 +19,7 @@ from interactions.selectors import (
     entry_totals,
 )
 from tests import factories
-from tests.interactions.ledger_support import make_entry
+from tests.factories import make_entry
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from interactions.services.setup import set_document_template
 from interactions.web.contact_card import views as card_views
 from tests import factories
 from tests.conftest import grant
-from tests.interactions.ledger_support import make_entry
+from tests.factories import make_entry
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 

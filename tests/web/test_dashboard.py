@@ -10,7 +10,7 @@ from django.utils import timezone
 from interactions.selectors.dashboard import Window
 from interactions.web.charts import _axis, horizontal_bars
 from tests import factories
-from tests.interactions.ledger_support import make_entry
+from tests.factories import make_entry
 
 URL = reverse("interactions:dashboard")
 

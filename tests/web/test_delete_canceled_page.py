@@ -13,7 +13,7 @@ from interactions.services.ledger import start_delete_canceled_job
 from interactions_crm.platform.models import BackgroundJob
 from tests import factories
 from tests.conftest import grant
-from tests.interactions.ledger_support import make_entry
+from tests.factories import make_entry
 
 PAGE = reverse("interactions:entry-delete-canceled")
 DELETE_CANCELED = "interactions.delete_canceled_interactionlogentry"

@@ -17,7 +17,8 @@ from interactions.services import add_comment
 from interactions.web.entries import log as views
 from tests import factories
 from tests.conftest import grant
-from tests.interactions.ledger_support import make_entry, put_in_logged_segment
+from tests.factories import make_entry
+from tests.interactions.ledger_support import put_in_logged_segment
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from interactions.models import InteractionLogEntry
 from tests import factories
 from tests.conftest import grant
-from tests.interactions.ledger_support import make_entry
+from tests.factories import make_entry
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from interactions.models import InteractionLogEntry
 from interactions.web.wizard import forms
 from tests import factories
 from tests.conftest import grant
-from tests.interactions.ledger_support import make_entry
+from tests.factories import make_entry
 
 pytestmark = pytest.mark.django_db
 
