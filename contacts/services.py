@@ -8,7 +8,6 @@ interactions app (import-linter's layers contract, ``make lint``).
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.db.models import F, ProtectedError, RestrictedError
@@ -21,6 +20,7 @@ from contacts.models import (
     ContactBusinessRelation,
     NumberSeries,
 )
+from interactions_crm.platform.actors import Actor
 from interactions_crm.platform.audit import record_audit
 from interactions_crm.platform.changes import diff, field_values
 
@@ -89,9 +89,7 @@ def _validate_company(contact: Contact) -> None:
         )
 
 
-def _audit(
-    *, actor: AbstractBaseUser | None, action: str, contact: Contact, changes: dict
-) -> None:
+def _audit(*, actor: Actor, action: str, contact: Contact, changes: dict) -> None:
     record_audit(
         actor=actor, action=action, obj=contact, changes={"no": contact.no, **changes}
     )
@@ -168,7 +166,7 @@ def _replace_business_relations(
 
 def create_contact(
     *,
-    actor: AbstractBaseUser | None,
+    actor: Actor,
     business_relations: Sequence[RelationSpec | str] | None = None,
     job_responsibilities: Iterable | None = None,
     industry_groups: Iterable | None = None,
@@ -228,7 +226,7 @@ def _refuse_company_move(contact: Contact) -> None:
 
 def update_contact(
     *,
-    actor: AbstractBaseUser | None,
+    actor: Actor,
     contact: Contact,
     business_relations: Sequence[RelationSpec | str] | None = None,
     job_responsibilities: Iterable | None = None,
@@ -285,7 +283,7 @@ def update_contact(
 
 def set_business_relations(
     *,
-    actor: AbstractBaseUser | None,
+    actor: Actor,
     contact: Contact,
     relations: Sequence[RelationSpec | str],
 ) -> list[ContactBusinessRelation]:
@@ -344,7 +342,7 @@ def _deletion_blockers(contact: Contact) -> list[str]:
     return reasons
 
 
-def delete_contact(*, actor: AbstractBaseUser | None, contact: Contact) -> None:
+def delete_contact(*, actor: Actor, contact: Contact) -> None:
     """Delete a contact that nothing refers to (DOMAIN §8).
 
     Refused, with a message naming the reason and how many, while interaction

@@ -7,7 +7,7 @@ the mail server is never contacted while rows are locked. Delivery sets the
 status to blank when the message was handed to the mail server and to "error"
 when that failed (DOMAIN §4.3, NAV §7.3).
 
-Used by :func:`~interactions.services.entries.create_interaction`, by logging a
+Used by :func:`~interactions.services.creation.create_interaction`, by logging a
 segment with "send", and by :func:`resend_entries` (the log page's "resend").
 """
 
@@ -16,7 +16,6 @@ from collections.abc import Iterable, Sequence
 from functools import partial
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, mailers
 from django.db import transaction
@@ -26,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from contacts.models import CorrespondenceType
 from interactions.models import DeliveryStatus, InteractionLogEntry
 from interactions.services.merge import merge, merge_context
+from interactions_crm.platform.actors import Actor
 from interactions_crm.platform.audit import record_audit
 
 logger = logging.getLogger(__name__)
@@ -129,9 +129,7 @@ def deliver_entries(entry_nos: Sequence[int]) -> tuple[int, int]:
     return sent_total, failed_total
 
 
-def resend_entries(
-    *, actor: AbstractBaseUser | None, entries: QuerySet[InteractionLogEntry]
-) -> int:
+def resend_entries(*, actor: Actor, entries: QuerySet[InteractionLogEntry]) -> int:
     """Send the selected entries' content again (the log page's "resend").
 
     Only logged (not postponed) e-mail entries with content and a contact with
