@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 
 from contacts.models import (
     BusinessRelation,
+    ClassificationCode,
     Contact,
     ContactBusinessRelation,
     NumberSeries,
@@ -35,6 +36,8 @@ EDITABLE_FIELDS = frozenset(
 
 # (business relation code, link type, linked no.)
 RelationSpec = tuple[str, str, str]
+# A classification set (job responsibilities …): code rows or their ids.
+type Classification = Iterable[ClassificationCode | int]
 
 
 def next_number(*, series_code: str) -> str:
@@ -78,7 +81,7 @@ def _validate_company(contact: Contact) -> None:
             {"company": [_("A company cannot belong to another company.")]}
         )
     company = contact.company
-    if not company.is_company:
+    if company is not None and not company.is_company:
         raise ValidationError(
             {
                 "company": [
@@ -89,13 +92,17 @@ def _validate_company(contact: Contact) -> None:
         )
 
 
-def _audit(*, actor: Actor, action: str, contact: Contact, changes: dict) -> None:
+def _audit(
+    *, actor: Actor, action: str, contact: Contact, changes: dict[str, Any]
+) -> None:
     record_audit(
         actor=actor, action=action, obj=contact, changes={"no": contact.no, **changes}
     )
 
 
-def _set_classifications(contact: Contact, values: dict[str, Any]) -> dict:
+def _set_classifications(
+    contact: Contact, values: dict[str, Classification | None]
+) -> dict[str, list[str]]:
     """Replace the given classification sets; return them as code lists."""
     changed = {}
     for name, items in values.items():
@@ -110,9 +117,8 @@ def _set_classifications(contact: Contact, values: dict[str, Any]) -> dict:
 def _normalize_relations(relations: Iterable[RelationSpec | str]) -> list[RelationSpec]:
     normalized = []
     for relation in relations:
-        if isinstance(relation, str):
-            relation = (relation,)
-        code, link_type, link_no = (*relation, "", "")[:3]
+        given = (relation,) if isinstance(relation, str) else relation
+        code, link_type, link_no = (*given, "", "")[:3]
         normalized.append((code, link_type or "", link_no or ""))
     return normalized
 
@@ -168,9 +174,9 @@ def create_contact(
     *,
     actor: Actor,
     business_relations: Sequence[RelationSpec | str] | None = None,
-    job_responsibilities: Iterable | None = None,
-    industry_groups: Iterable | None = None,
-    mailing_groups: Iterable | None = None,
+    job_responsibilities: Classification | None = None,
+    industry_groups: Classification | None = None,
+    mailing_groups: Classification | None = None,
     **fields: Any,
 ) -> Contact:
     """Create a contact (DOMAIN §2) with its classification; return it.
@@ -229,9 +235,9 @@ def update_contact(
     actor: Actor,
     contact: Contact,
     business_relations: Sequence[RelationSpec | str] | None = None,
-    job_responsibilities: Iterable | None = None,
-    industry_groups: Iterable | None = None,
-    mailing_groups: Iterable | None = None,
+    job_responsibilities: Classification | None = None,
+    industry_groups: Classification | None = None,
+    mailing_groups: Classification | None = None,
     **fields: Any,
 ) -> Contact:
     """Change a contact's fields and (when given) its classification.

@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -44,6 +44,9 @@ from interactions_crm.platform.actors import Actor, user_or_none
 from interactions_crm.platform.audit import record_audit
 from interactions_crm.platform.validation import FieldErrors
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 
 class EntryKind(Enum):
     """Which DOMAIN §4.2 checks apply."""
@@ -63,7 +66,7 @@ class _Content:
 
     subject: str = ""
     body: str = ""
-    upload: UploadedFile | None = None
+    upload: UploadedFile[bytes] | None = None
     # A file already in storage (the template's file, or a postponed entry's).
     stored_file: Attachment | None = None
     from_template: bool = False
@@ -183,6 +186,7 @@ def _validate(
 
 def _sending_errors(contact: Contact, content: _Content) -> FieldErrors:
     """E-mail needs an address and content (NAV §6.3)."""
+    message: StrOrPromise
     if not contact.email:
         message = _(
             "Contact %(no)s has no e-mail address, so the interaction cannot be "
@@ -382,7 +386,7 @@ def create_interaction(
     contact_via: str = "",
     opportunity_ref: str = "",
     body: str | None = None,
-    attachment_file: UploadedFile | None = None,
+    attachment_file: UploadedFile[bytes] | None = None,
     comments: Sequence[str] = (),
     send: bool = False,
     postpone: bool = False,

@@ -18,6 +18,7 @@ from functools import partial
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, mailers
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -64,14 +65,14 @@ def build_message(entry: InteractionLogEntry) -> EmailMessage:
     if attachment is not None and attachment.file:
         with attachment.file.open("rb") as handle:
             message.attach(
-                attachment.file_name or attachment.file.name.rsplit("/", 1)[-1],
+                attachment.file_name or (attachment.file.name or "").rsplit("/", 1)[-1],
                 handle.read(),
                 attachment.content_type or None,
             )
     return message
 
 
-def _send_one(connection, entry: InteractionLogEntry) -> bool:
+def _send_one(connection: BaseEmailBackend, entry: InteractionLogEntry) -> bool:
     """Hand one entry's e-mail to the mail server; False when that failed."""
     if not entry.contact.email:
         logger.warning("Entry %s not sent: the contact has no e-mail", entry.pk)

@@ -116,7 +116,7 @@ def _validate_document_input(
     max_no = InteractionLogEntry._meta.get_field("document_no").max_length
     if not document_no:
         errors["document_no"] = [_("You must fill in the document number.")]
-    elif len(document_no) > max_no:
+    elif max_no is not None and len(document_no) > max_no:
         errors["document_no"] = [
             _("The document number can have at most %(max)s characters.")
             % {"max": max_no}

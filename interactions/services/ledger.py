@@ -95,7 +95,8 @@ def cancel_entries(*, actor: Actor, entries: Selection, reason: str = "") -> int
     original who/when/why; postponed entries are not in the log and are skipped.
     One ``UPDATE`` for the whole selection.
     """
-    if len(reason) > InteractionLogEntry._meta.get_field("cancel_reason").max_length:
+    max_reason = InteractionLogEntry._meta.get_field("cancel_reason").max_length
+    if max_reason is not None and len(reason) > max_reason:
         raise ValidationError(
             {"reason": [_("The reason must be at most 200 characters long.")]}
         )

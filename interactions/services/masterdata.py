@@ -50,7 +50,11 @@ def _protected_message(
 ) -> str:
     """Name what still uses ``instance`` (other than entries), with counts."""
     counts: dict[type[models.Model], int] = {}
-    objects = getattr(exc, "protected_objects", None) or exc.restricted_objects
+    objects = (
+        exc.protected_objects
+        if isinstance(exc, ProtectedError)
+        else exc.restricted_objects
+    )
     for obj in objects:
         counts[type(obj)] = counts.get(type(obj), 0) + 1
     used_by = ", ".join(

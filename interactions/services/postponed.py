@@ -29,6 +29,7 @@ from interactions.services.creation import (
     entry_audit_changes,
     save_entry,
 )
+from interactions.services.sql import concrete_field
 from interactions_crm.platform.actors import Actor
 from interactions_crm.platform.audit import record_audit
 
@@ -48,7 +49,7 @@ _RESUMABLE = frozenset(
 
 def _own_value(instance: Model, field: str) -> Any:
     """A field's stored value (a foreign key's id: no query)."""
-    return getattr(instance, instance._meta.get_field(field).attname)
+    return getattr(instance, concrete_field(type(instance), field).attname)
 
 
 def _carried_values(

@@ -76,7 +76,7 @@ def set_document_template(
         row, _created = DocumentTemplateSetup.objects.select_for_update().get_or_create(
             document_type=document_type
         )
-        old = row.template.code if row.template_id else ""
+        old = row.template.code if row.template is not None else ""
         new = template.code if template is not None else ""
         if row.template_id != (template.pk if template is not None else None):
             row.template = template

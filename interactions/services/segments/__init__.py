@@ -50,7 +50,6 @@ from interactions.services.segments.header import (
 )
 from interactions.services.segments.lines import (
     correspondence_override,
-    insert_from_select,
     update_segment_line,
 )
 from interactions.services.segments.logged import (
@@ -65,6 +64,7 @@ from interactions.services.segments.logging import (
     run_log_segment,
     start_log_segment_job,
 )
+from interactions.services.sql import insert_from_select
 
 # Former private name, used by tests of the line defaults.
 _correspondence_override = correspondence_override

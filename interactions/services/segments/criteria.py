@@ -308,6 +308,15 @@ def add_contact_to_segment(
                 }
             )
         inserted = insert_lines(segment, actor, Contact.objects.filter(pk=contact.pk))
+        line_id = inserted[1]
+        if line_id is None:  # deleted by someone else meanwhile
+            raise ValidationError(
+                {
+                    "contact": [
+                        _("Contact %(no)s no longer exists.") % {"no": contact.no}
+                    ]
+                }
+            )
         action = _record_action(
             segment=segment,
             actor=actor,
@@ -316,7 +325,7 @@ def add_contact_to_segment(
             inserted=inserted,
         )
         _audit_action(actor, segment, action)
-    return SegmentLine.objects.get(pk=inserted[1])
+    return SegmentLine.objects.get(pk=line_id)
 
 
 def remove_contact_from_segment(

@@ -28,10 +28,10 @@ from interactions.services.defaults import proposed_salesperson
 from interactions.services.segments.lines import line_expressions, rederive_lines
 from interactions.services.segments.worksheet import (
     check_fields,
-    concrete_field,
     field_changes,
     lock_segment,
 )
+from interactions.services.sql import concrete_field
 from interactions_crm.platform.actors import Actor, user_or_none
 from interactions_crm.platform.audit import record_audit
 from interactions_crm.platform.validation import FieldErrors

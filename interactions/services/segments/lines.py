@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import connection, models, transaction
+from django.db import models, transaction
 from django.db.models import (
     Case,
     F,
@@ -39,51 +39,16 @@ from interactions.models import (
 from interactions.services.defaults import interaction_defaults, proposed_salesperson
 from interactions.services.segments.worksheet import (
     check_fields,
-    concrete_field,
     field_changes,
     lock_segment,
 )
+from interactions.services.sql import concrete_field, insert_from_select, typed_value
 from interactions_crm.platform.actors import Actor
 from interactions_crm.platform.audit import record_audit
 from interactions_crm.platform.validation import FieldErrors
 
 #: ``(count, first id, last id)`` of the lines one insert added.
 Inserted = tuple[int, int | None, int | None]
-
-
-def typed_value(value: Any, field: models.Field[Any, Any]) -> Value:
-    """A constant typed like ``field`` (so SQL gets a properly adapted literal)."""
-    return Value(value, output_field=field)
-
-
-def insert_from_select(
-    model: type[models.Model], columns: dict[str, Any], queryset: QuerySet[Any]
-) -> int:
-    """``INSERT INTO model (columns) SELECT …`` — one statement, no Python rows.
-
-    ``columns`` maps field names of ``model`` to expressions evaluated on
-    ``queryset``'s rows (plain values become typed constants). The SELECT is
-    compiled by the ORM, so it is portable between SQLite and PostgreSQL; it
-    selects only these annotations, in the order given, which is the order of
-    the target columns. Returns the number of rows inserted.
-    """
-    fields = [concrete_field(model, name) for name in columns]
-    aliases = {}
-    for index, (field, expression) in enumerate(
-        zip(fields, columns.values(), strict=True)
-    ):
-        if not isinstance(expression, BaseExpression | F):
-            expression = typed_value(expression, field)
-        aliases[f"ins_{index}"] = expression
-    select = queryset.annotate(**aliases).values_list(*aliases)
-    sql, params = select.query.sql_with_params()
-    quote = connection.ops.quote_name
-    target = ", ".join(quote(field.column) for field in fields)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {quote(model._meta.db_table)} ({target}) {sql}", params
-        )
-        return cursor.rowcount
 
 
 # --------------------------------------------------------------------------

@@ -37,12 +37,8 @@ from interactions.services.delivery import deliver_on_commit
 from interactions.services.jobs import JobKind
 from interactions.services.segments.criteria import add_logged_segment_contacts
 from interactions.services.segments.header import insert_segment
-from interactions.services.segments.lines import (
-    concrete_field,
-    insert_from_select,
-    typed_value,
-)
 from interactions.services.segments.worksheet import lock_segment
+from interactions.services.sql import concrete_field, insert_from_select, typed_value
 from interactions_crm.platform import jobs
 from interactions_crm.platform.actors import Actor, user_or_none
 from interactions_crm.platform.audit import record_audit

@@ -50,11 +50,3 @@ def field_changes(instance: models.Model, fields: Iterable[str]) -> dict[str, An
             str(value) if isinstance(value, models.Model) else value
         )
     return changes
-
-
-def concrete_field(model: type[models.Model], name: str) -> models.Field[Any, Any]:
-    """``model``'s concrete field ``name`` (a column, not a reverse relation)."""
-    field = model._meta.get_field(name)
-    if not isinstance(field, models.Field):
-        raise TypeError(f"{model.__name__}.{name} is not a concrete field")
-    return field
