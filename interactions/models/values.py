@@ -171,29 +171,26 @@ HEADER_FIELDS: frozenset[str] = frozenset(
     value.header for value in INTERACTION_VALUES if value.header is not None
 )
 
+
+def _template_to_header(copy: CopyToHeader) -> Mapping[str, str]:
+    return _frozen(
+        {
+            value.header: value.template
+            for value in INTERACTION_VALUES
+            if value.copy_to_header is copy
+            and value.header is not None
+            and value.template is not None
+        }
+    )
+
+
 #: Header field -> template field, copied when a template is chosen (NAV §11.1
 #: field 6), unless given in the same call.
-TEMPLATE_HEADER_FIELDS: Mapping[str, str] = _frozen(
-    {
-        value.header: value.template
-        for value in INTERACTION_VALUES
-        if value.copy_to_header is CopyToHeader.ALWAYS
-        and value.header is not None
-        and value.template is not None
-    }
-)
+TEMPLATE_HEADER_FIELDS = _template_to_header(CopyToHeader.ALWAYS)
 
 #: Header field -> template field, copied only when the header has none (the
 #: campaign).
-TEMPLATE_HEADER_FALLBACK_FIELDS: Mapping[str, str] = _frozen(
-    {
-        value.header: value.template
-        for value in INTERACTION_VALUES
-        if value.copy_to_header is CopyToHeader.IF_EMPTY
-        and value.header is not None
-        and value.template is not None
-    }
-)
+TEMPLATE_HEADER_FALLBACK_FIELDS = _template_to_header(CopyToHeader.IF_EMPTY)
 
 #: Which line fields a header change propagates to (NAV §11.1 propagation).
 HEADER_TO_LINE_FIELDS: Mapping[str, tuple[str, ...]] = MappingProxyType(

@@ -30,6 +30,21 @@ def typed_value(value: Any, field: models.Field[Any, Any]) -> Value:
     return Value(value, output_field=field)
 
 
+def with_model_defaults(
+    model: type[models.Model], columns: dict[str, Any]
+) -> dict[str, Any]:
+    """``columns`` plus every other column of ``model`` at its model default.
+
+    So an insert that spells out only the values its rule derives keeps
+    working when a field with a default is added to the model.
+    """
+    filled = dict(columns)
+    for field in model._meta.concrete_fields:
+        if not field.primary_key and field.name not in filled:
+            filled[field.name] = field.get_default()
+    return filled
+
+
 def insert_from_select(
     model: type[models.Model], columns: dict[str, Any], queryset: QuerySet[Any]
 ) -> int:

@@ -6,6 +6,7 @@ so :func:`go_back` undoes the last one exactly. Saved criteria replay the
 recorded actions on another segment.
 """
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -68,6 +69,22 @@ def _audit_action(
         count=action.line_count,
         changes={"criteria": action.criteria, "options": action.options},
     )
+
+
+def _perform(
+    segment: Segment,
+    actor: Actor,
+    step: Callable[[Segment], SegmentCriteriaAction],
+) -> int:
+    """Run one criteria action on the locked segment and audit it.
+
+    Returns the number of lines the action added or removed.
+    """
+    with transaction.atomic():
+        locked = lock_segment(segment)
+        action = step(locked)
+        _audit_action(actor, locked, action)
+    return action.line_count
 
 
 def _snapshot_and_delete(lines: QuerySet[SegmentLine]) -> list[dict[str, Any]]:
@@ -175,11 +192,9 @@ def add_contacts(
         "add_related_companies": add_related_companies,
         "ignore_exclusion": ignore_exclusion,
     }
-    with transaction.atomic():
-        segment = lock_segment(segment)
-        action = _add_contacts(segment, actor, criteria, options)
-        _audit_action(actor, segment, action)
-    return action.line_count
+    return _perform(
+        segment, actor, lambda locked: _add_contacts(locked, actor, criteria, options)
+    )
 
 
 def _matching_lines(criteria: dict[str, str], entire_companies: bool) -> Q:
@@ -227,11 +242,13 @@ def reduce_contacts(
 
     ``entire_companies`` also removes the persons of matching companies.
     """
-    with transaction.atomic():
-        segment = lock_segment(segment)
-        action = _remove_lines(segment, actor, Kind.REDUCE, criteria, entire_companies)
-        _audit_action(actor, segment, action)
-    return action.line_count
+    return _perform(
+        segment,
+        actor,
+        lambda locked: _remove_lines(
+            locked, actor, Kind.REDUCE, criteria, entire_companies
+        ),
+    )
 
 
 def refine_contacts(
@@ -245,11 +262,13 @@ def refine_contacts(
 
     ``entire_companies`` also keeps the persons of matching companies.
     """
-    with transaction.atomic():
-        segment = lock_segment(segment)
-        action = _remove_lines(segment, actor, Kind.REFINE, criteria, entire_companies)
-        _audit_action(actor, segment, action)
-    return action.line_count
+    return _perform(
+        segment,
+        actor,
+        lambda locked: _remove_lines(
+            locked, actor, Kind.REFINE, criteria, entire_companies
+        ),
+    )
 
 
 def go_back(*, segment: Segment, actor: Actor) -> int:
@@ -379,11 +398,11 @@ def reuse_logged_segment(
     logged_segment: LoggedSegment,
 ) -> int:
     """Add the contacts of a logged segment (not yet in the segment); return count."""
-    with transaction.atomic():
-        segment = lock_segment(segment)
-        action = add_logged_segment_contacts(segment, actor, logged_segment)
-        _audit_action(actor, segment, action)
-    return action.line_count
+    return _perform(
+        segment,
+        actor,
+        lambda locked: add_logged_segment_contacts(locked, actor, logged_segment),
+    )
 
 
 def save_criteria(

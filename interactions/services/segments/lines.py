@@ -42,7 +42,12 @@ from interactions.services.segments.worksheet import (
     field_changes,
     lock_segment,
 )
-from interactions.services.sql import concrete_field, insert_from_select, typed_value
+from interactions.services.sql import (
+    concrete_field,
+    insert_from_select,
+    typed_value,
+    with_model_defaults,
+)
 from interactions_crm.platform.actors import Actor
 from interactions_crm.platform.audit import record_audit
 from interactions_crm.platform.validation import FieldErrors
@@ -175,14 +180,10 @@ def insert_lines(
     attempt failed …) get their model default.
     """
     before = segment.lines.aggregate(last=Max("id"))["last"] or 0
-    columns: dict[str, Any] = {
-        "segment": segment.pk,
-        "contact": F("pk"),
-        **line_expressions(segment, actor),
-    }
-    for field in SegmentLine._meta.concrete_fields:
-        if not field.primary_key and field.name not in columns:
-            columns[field.name] = field.get_default()
+    columns = with_model_defaults(
+        SegmentLine,
+        {"segment": segment.pk, "contact": F("pk"), **line_expressions(segment, actor)},
+    )
     count = insert_from_select(SegmentLine, columns, contacts.order_by("no"))
     if not count:
         return 0, None, None

@@ -38,7 +38,12 @@ from interactions.services.jobs import JobKind
 from interactions.services.segments.criteria import add_logged_segment_contacts
 from interactions.services.segments.header import insert_segment
 from interactions.services.segments.worksheet import lock_segment
-from interactions.services.sql import concrete_field, insert_from_select, typed_value
+from interactions.services.sql import (
+    concrete_field,
+    insert_from_select,
+    typed_value,
+    with_model_defaults,
+)
 from interactions_crm.platform import jobs
 from interactions_crm.platform.actors import Actor, user_or_none
 from interactions_crm.platform.audit import record_audit
@@ -300,13 +305,9 @@ def _entry_columns(
         "logged_by": user.pk if user is not None else None,
         "created_at": _entry_value("created_at", now),
     }
-    # Every other column gets its model default (document fields, cancel
-    # fields, postponed …), so new entry fields with defaults need no change.
-    for field in InteractionLogEntry._meta.concrete_fields:
-        if field.primary_key or field.name in columns:
-            continue
-        columns[field.name] = field.get_default()
-    return columns
+    # Every other column (document fields, cancel fields, postponed …) gets
+    # its model default.
+    return with_model_defaults(InteractionLogEntry, columns)
 
 
 def log_segment(
