@@ -58,6 +58,7 @@ class InteractionValue:
     #: The line field a change of ``header`` re-derives (NAV §11.1: a header
     #: change updates the lines still on the header's template).
     header_to_line: str | None = None
+    #: Where the value comes from when an entry or line is made.
     origin: Origin = Origin.DEFAULTED
     #: A user may change it on one line (``update_segment_line``).
     line_editable: bool = False
@@ -98,7 +99,7 @@ def _entry_and_line(name: str) -> InteractionValue:
     return InteractionValue(entry=name, line=name, line_editable=True)
 
 
-ALWAYS = CopyToHeader.ALWAYS
+_ALWAYS = CopyToHeader.ALWAYS
 
 #: Every shared interaction value, in the entry's field order.
 INTERACTION_VALUES: tuple[InteractionValue, ...] = (
@@ -118,41 +119,41 @@ INTERACTION_VALUES: tuple[InteractionValue, ...] = (
         line_editable=True,
     ),
     InteractionValue(entry="group", template="group", origin=Origin.DERIVED),
-    _shared("cost", header="unit_cost", template="unit_cost", copy_to_header=ALWAYS),
+    _shared("cost", header="unit_cost", template="unit_cost", copy_to_header=_ALWAYS),
     _shared(
         "duration",
         header="unit_duration",
         template="unit_duration",
-        copy_to_header=ALWAYS,
+        copy_to_header=_ALWAYS,
     ),
     _shared("salesperson"),
-    _shared("information_flow", template="information_flow", copy_to_header=ALWAYS),
-    _shared("initiated_by", template="initiated_by", copy_to_header=ALWAYS),
+    _shared("information_flow", template="information_flow", copy_to_header=_ALWAYS),
+    _shared("initiated_by", template="initiated_by", copy_to_header=_ALWAYS),
     _entry_and_line("attempt_failed"),
     _entry_and_line("evaluation"),
     _shared(
         "correspondence_type",
         template="correspondence_type",
-        copy_to_header=ALWAYS,
+        copy_to_header=_ALWAYS,
         from_contact=True,
     ),
     InteractionValue(
         entry=None,
         header="ignore_contact_correspondence_type",
         template="ignore_contact_correspondence_type",
-        copy_to_header=ALWAYS,
+        copy_to_header=_ALWAYS,
         header_to_line="correspondence_type",
     ),
     _shared("campaign", template="campaign", copy_to_header=CopyToHeader.IF_EMPTY),
-    _shared("campaign_target", template="campaign_target", copy_to_header=ALWAYS),
-    _shared("campaign_response", template="campaign_response", copy_to_header=ALWAYS),
+    _shared("campaign_target", template="campaign_target", copy_to_header=_ALWAYS),
+    _shared("campaign_response", template="campaign_response", copy_to_header=_ALWAYS),
     _entry_and_line("contact_via"),
     # A line's language follows its contact and template, never the header's
     # (which applies only to lines without a template).
     _shared(
         "language",
         template="language",
-        copy_to_header=ALWAYS,
+        copy_to_header=_ALWAYS,
         follows_header=False,
         from_contact=True,
     ),
