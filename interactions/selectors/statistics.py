@@ -6,7 +6,7 @@ gets its counts, costs and durations in the same ``SELECT``.
 """
 
 import datetime as dt
-from typing import Any
+from typing import Any, Protocol
 
 from django.db import models
 from django.db.models import Count, Max, Q, QuerySet, Sum
@@ -17,7 +17,6 @@ from interactions.models import (
     InitiatedBy,
     InteractionGroup,
     InteractionLogEntry,
-    InteractionLogEntryQuerySet,
     InteractionTemplate,
 )
 
@@ -51,7 +50,13 @@ def _figures(condition: Q, prefix: str = "") -> dict[str, models.Aggregate]:
     }
 
 
-def entry_totals(entries: InteractionLogEntryQuerySet) -> dict[str, Any]:
+class _Totalled(Protocol):
+    """A queryset of entries (``InteractionLogEntryQuerySet``)."""
+
+    def totals(self) -> dict[str, Any]: ...
+
+
+def entry_totals(entries: _Totalled) -> dict[str, Any]:
     """``{count, cost, duration}`` of the counted entries in ``entries``."""
     totals: dict[str, Any] = entries.totals()
     return totals
