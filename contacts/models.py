@@ -101,7 +101,7 @@ class MailingGroup(ClassificationCode):
         verbose_name_plural = _("mailing groups")
 
 
-class ContactQuerySet(models.QuerySet):
+class ContactQuerySet(models.QuerySet["Contact"]):
     def companies(self) -> "ContactQuerySet":
         return self.filter(type=Contact.Type.COMPANY)
 
@@ -228,7 +228,8 @@ class Contact(models.Model):
     def company_name(self) -> str:
         if self.is_company:
             return self.name
-        return self.company.name if self.company_id else ""
+        company = self.company
+        return company.name if company is not None else ""
 
 
 class ContactBusinessRelation(models.Model):

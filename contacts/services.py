@@ -8,7 +8,6 @@ interactions app (import-linter's layers contract, ``make lint``).
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.db.models import F, ProtectedError, RestrictedError
@@ -17,10 +16,12 @@ from django.utils.translation import ngettext
 
 from contacts.models import (
     BusinessRelation,
+    ClassificationCode,
     Contact,
     ContactBusinessRelation,
     NumberSeries,
 )
+from interactions_crm.platform.actors import Actor
 from interactions_crm.platform.audit import record_audit
 from interactions_crm.platform.changes import diff, field_values
 
@@ -35,6 +36,8 @@ EDITABLE_FIELDS = frozenset(
 
 # (business relation code, link type, linked no.)
 RelationSpec = tuple[str, str, str]
+# A classification set (job responsibilities …): code rows or their ids.
+type Classification = Iterable[ClassificationCode | int]
 
 
 def next_number(*, series_code: str) -> str:
@@ -78,7 +81,7 @@ def _validate_company(contact: Contact) -> None:
             {"company": [_("A company cannot belong to another company.")]}
         )
     company = contact.company
-    if not company.is_company:
+    if company is not None and not company.is_company:
         raise ValidationError(
             {
                 "company": [
@@ -90,14 +93,16 @@ def _validate_company(contact: Contact) -> None:
 
 
 def _audit(
-    *, actor: AbstractBaseUser | None, action: str, contact: Contact, changes: dict
+    *, actor: Actor, action: str, contact: Contact, changes: dict[str, Any]
 ) -> None:
     record_audit(
         actor=actor, action=action, obj=contact, changes={"no": contact.no, **changes}
     )
 
 
-def _set_classifications(contact: Contact, values: dict[str, Any]) -> dict:
+def _set_classifications(
+    contact: Contact, values: dict[str, Classification | None]
+) -> dict[str, list[str]]:
     """Replace the given classification sets; return them as code lists."""
     changed = {}
     for name, items in values.items():
@@ -112,9 +117,8 @@ def _set_classifications(contact: Contact, values: dict[str, Any]) -> dict:
 def _normalize_relations(relations: Iterable[RelationSpec | str]) -> list[RelationSpec]:
     normalized = []
     for relation in relations:
-        if isinstance(relation, str):
-            relation = (relation,)
-        code, link_type, link_no = (*relation, "", "")[:3]
+        given = (relation,) if isinstance(relation, str) else relation
+        code, link_type, link_no = (*given, "", "")[:3]
         normalized.append((code, link_type or "", link_no or ""))
     return normalized
 
@@ -168,11 +172,11 @@ def _replace_business_relations(
 
 def create_contact(
     *,
-    actor: AbstractBaseUser | None,
+    actor: Actor,
     business_relations: Sequence[RelationSpec | str] | None = None,
-    job_responsibilities: Iterable | None = None,
-    industry_groups: Iterable | None = None,
-    mailing_groups: Iterable | None = None,
+    job_responsibilities: Classification | None = None,
+    industry_groups: Classification | None = None,
+    mailing_groups: Classification | None = None,
     **fields: Any,
 ) -> Contact:
     """Create a contact (DOMAIN §2) with its classification; return it.
@@ -228,12 +232,12 @@ def _refuse_company_move(contact: Contact) -> None:
 
 def update_contact(
     *,
-    actor: AbstractBaseUser | None,
+    actor: Actor,
     contact: Contact,
     business_relations: Sequence[RelationSpec | str] | None = None,
-    job_responsibilities: Iterable | None = None,
-    industry_groups: Iterable | None = None,
-    mailing_groups: Iterable | None = None,
+    job_responsibilities: Classification | None = None,
+    industry_groups: Classification | None = None,
+    mailing_groups: Classification | None = None,
     **fields: Any,
 ) -> Contact:
     """Change a contact's fields and (when given) its classification.
@@ -285,7 +289,7 @@ def update_contact(
 
 def set_business_relations(
     *,
-    actor: AbstractBaseUser | None,
+    actor: Actor,
     contact: Contact,
     relations: Sequence[RelationSpec | str],
 ) -> list[ContactBusinessRelation]:
@@ -344,7 +348,7 @@ def _deletion_blockers(contact: Contact) -> list[str]:
     return reasons
 
 
-def delete_contact(*, actor: AbstractBaseUser | None, contact: Contact) -> None:
+def delete_contact(*, actor: Actor, contact: Contact) -> None:
     """Delete a contact that nothing refers to (DOMAIN §8).
 
     Refused, with a message naming the reason and how many, while interaction

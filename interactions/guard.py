@@ -17,15 +17,19 @@ cannot delete active entries at all: the guard fails closed.
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from django.db import connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 SQLITE_FUNCTION = "crm_entry_delete_allowed"
 PG_SETTING = "crm.allow_active_delete"
 FLAG = "crm_allow_active_delete"
 
 
-def register_sqlite_function(sender, connection, **kwargs) -> None:
+def register_sqlite_function(
+    sender: Any, connection: BaseDatabaseWrapper, **kwargs: Any
+) -> None:
     """Register the bypass flag reader on each new SQLite connection."""
     if connection.vendor != "sqlite":
         return

@@ -1,9 +1,15 @@
 """Reads shared by the staff pages, the API and the admin: one selector per read.
 
-Import from the concept's module (``interactions.selectors.statistics``, …);
-the statistics names are also importable from here, as before.
+Import from the concept's module (``interactions.selectors.statistics``,
+``interactions.selectors.segments``, …); the names below are also importable
+from here.
 """
 
+from interactions.selectors.segments import (
+    lines_on_header_template,
+    logged_segment_entries,
+    logged_segments_with_counts,
+)
 from interactions.selectors.statistics import (
     annotate_statistics,
     campaign_statistics,
@@ -16,4 +22,7 @@ __all__ = [
     "campaign_statistics",
     "contact_statistics",
     "entry_totals",
+    "lines_on_header_template",
+    "logged_segment_entries",
+    "logged_segments_with_counts",
 ]

@@ -6,7 +6,7 @@ gets its counts, costs and durations in the same ``SELECT``.
 """
 
 import datetime as dt
-from typing import Any
+from typing import Any, Protocol
 
 from django.db import models
 from django.db.models import Count, Max, Q, QuerySet, Sum
@@ -50,9 +50,16 @@ def _figures(condition: Q, prefix: str = "") -> dict[str, models.Aggregate]:
     }
 
 
-def entry_totals(entries: QuerySet) -> dict[str, Any]:
+class _Totalled(Protocol):
+    """A queryset of entries (``InteractionLogEntryQuerySet``)."""
+
+    def totals(self) -> dict[str, Any]: ...
+
+
+def entry_totals(entries: _Totalled) -> dict[str, Any]:
     """``{count, cost, duration}`` of the counted entries in ``entries``."""
-    return entries.totals()
+    totals: dict[str, Any] = entries.totals()
+    return totals
 
 
 def contact_statistics(
@@ -80,11 +87,11 @@ def contact_statistics(
 
 
 def annotate_statistics(
-    queryset: QuerySet,
+    queryset: QuerySet[Any],
     relation: str | None = None,
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
-) -> QuerySet:
+) -> QuerySet[Any]:
     """Annotate templates, groups, salespeople or campaigns with their figures.
 
     Adds ``interaction_count``, ``interaction_cost`` and ``interaction_duration``
@@ -95,11 +102,12 @@ def annotate_statistics(
     relation = relation or ENTRY_RELATIONS[queryset.model]
     prefix = f"{relation}__"
     figures = _figures(_counted(prefix, date_from, date_to), prefix)
-    return queryset.annotate(
+    annotated: QuerySet[Any] = queryset.annotate(
         interaction_count=figures["count"],
         interaction_cost=figures["cost"],
         interaction_duration=figures["duration"],
     )
+    return annotated
 
 
 def campaign_statistics(

@@ -2,33 +2,38 @@
 
 Views, the API, the admin, management commands and tasks call them; none of
 them writes domain rows directly (DESIGN.md §3). The implementation is split
-into modules by subject; import from ``interactions.services``.
+by concept — ``defaults`` (DOMAIN §4.1), ``creation``, ``postponed``,
+``documents``, ``comments``, ``ledger`` (cancel, evaluate),
+``delete_canceled``, ``delivery``, ``masterdata``, ``setup``, ``jobs`` and the
+``segments`` package; import from ``interactions.services``.
 """
 
-from interactions.services.delivery import deliver_entries, resend_entries
-from interactions.services.entries import (
-    RecordResult,
-    add_comment,
-    create_interaction,
-    delete_postponed_entries,
+from interactions.services.comments import add_comment
+from interactions.services.creation import create_interaction
+from interactions.services.defaults import (
     interaction_defaults,
+    render_content,
+    select_content,
+)
+from interactions.services.delete_canceled import (
+    CanceledEntryFilter,
+    canceled_entries_matching,
+    delete_canceled_entries,
+    deleted_message,
+    resume_delete_canceled_job,
+    start_delete_canceled_job,
+)
+from interactions.services.delivery import deliver_entries, resend_entries
+from interactions.services.documents import (
+    RecordResult,
     record_cover_sheet,
     record_document,
     record_email_sent,
     record_phone_call,
-    render_content,
-    resume_interaction,
-    select_content,
 )
 from interactions.services.ledger import (
-    CanceledEntryFilter,
     cancel_entries,
-    canceled_entries_matching,
-    delete_canceled_entries,
-    deleted_message,
     evaluate_entries,
-    resume_delete_canceled_job,
-    start_delete_canceled_job,
     switch_canceled,
     uncancel_entries,
 )
@@ -38,6 +43,10 @@ from interactions.services.masterdata import (
     save_master_record,
 )
 from interactions.services.merge import MERGE_FIELDS
+from interactions.services.postponed import (
+    delete_postponed_entries,
+    resume_interaction,
+)
 from interactions.services.segments import (
     add_contact_to_segment,
     add_contacts,

@@ -7,7 +7,7 @@ the mail server is never contacted while rows are locked. Delivery sets the
 status to blank when the message was handed to the mail server and to "error"
 when that failed (DOMAIN §4.3, NAV §7.3).
 
-Used by :func:`~interactions.services.entries.create_interaction`, by logging a
+Used by :func:`~interactions.services.creation.create_interaction`, by logging a
 segment with "send", and by :func:`resend_entries` (the log page's "resend").
 """
 
@@ -16,9 +16,9 @@ from collections.abc import Iterable, Sequence
 from functools import partial
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, mailers
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from contacts.models import CorrespondenceType
 from interactions.models import DeliveryStatus, InteractionLogEntry
 from interactions.services.merge import merge, merge_context
+from interactions_crm.platform.actors import Actor
 from interactions_crm.platform.audit import record_audit
 
 logger = logging.getLogger(__name__)
@@ -64,14 +65,14 @@ def build_message(entry: InteractionLogEntry) -> EmailMessage:
     if attachment is not None and attachment.file:
         with attachment.file.open("rb") as handle:
             message.attach(
-                attachment.file_name or attachment.file.name.rsplit("/", 1)[-1],
+                attachment.file_name or (attachment.file.name or "").rsplit("/", 1)[-1],
                 handle.read(),
                 attachment.content_type or None,
             )
     return message
 
 
-def _send_one(connection, entry: InteractionLogEntry) -> bool:
+def _send_one(connection: BaseEmailBackend, entry: InteractionLogEntry) -> bool:
     """Hand one entry's e-mail to the mail server; False when that failed."""
     if not entry.contact.email:
         logger.warning("Entry %s not sent: the contact has no e-mail", entry.pk)
@@ -129,9 +130,7 @@ def deliver_entries(entry_nos: Sequence[int]) -> tuple[int, int]:
     return sent_total, failed_total
 
 
-def resend_entries(
-    *, actor: AbstractBaseUser | None, entries: QuerySet[InteractionLogEntry]
-) -> int:
+def resend_entries(*, actor: Actor, entries: QuerySet[InteractionLogEntry]) -> int:
     """Send the selected entries' content again (the log page's "resend").
 
     Only logged (not postponed) e-mail entries with content and a contact with

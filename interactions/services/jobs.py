@@ -33,8 +33,8 @@ def runs_in_background(count: int) -> bool:
 
 def register_job_kinds() -> None:
     """Register every kind with its runner (``InteractionsConfig.ready``)."""
-    from interactions.services.ledger import run_delete_canceled
-    from interactions.services.segments import run_log_segment
+    from interactions.services.delete_canceled import run_delete_canceled
+    from interactions.services.segments.logging import run_log_segment
 
     jobs.register(
         JobKind.DELETE_CANCELED_ENTRIES,

@@ -1,49 +1,46 @@
-"""Managing recorded interactions: cancel, un-cancel, evaluate, delete canceled.
+"""Managing recorded interactions: cancel, un-cancel, switch, evaluate.
 
-DOMAIN §6.2–6.4 and NAV reference §9.2, §10. Every function here works on a
-whole selection with set-based statements (one ``UPDATE`` or a few ``DELETE``
-per batch) and writes one audit event with its count, never one per row.
+DOMAIN §6.2–6.3 and NAV reference §9.2. Every function here works on a whole
+selection with one set-based ``UPDATE`` and writes one audit event with its
+count, never one per row. Deleting canceled entries (§6.4) is
+:mod:`interactions.services.delete_canceled`; its names stay importable from
+here.
 """
 
-import datetime as dt
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, fields
-from functools import partial
+from collections.abc import Iterable
 from typing import Any
 
-from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
-from django.db.models import Exists, F, Max, OuterRef, QuerySet
+from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
-from contacts.models import Contact, Salesperson
-from interactions.models import (
-    Attachment,
-    Campaign,
-    Evaluation,
-    InteractionGroup,
-    InteractionLogEntry,
-    InteractionTemplate,
+from interactions.models import Evaluation, InteractionLogEntry
+from interactions.services.delete_canceled import (
+    FILTER_DATES,
+    FILTER_RELATIONS,
+    CanceledEntryFilter,
+    canceled_entries_matching,
+    delete_canceled_entries,
+    deleted_message,
+    resume_delete_canceled_job,
+    run_delete_canceled,
+    start_delete_canceled_job,
 )
-from interactions.services.jobs import JobKind
-from interactions_crm.platform import jobs
-from interactions_crm.platform.actors import user_or_none
+from interactions_crm.platform.actors import Actor, user_or_none
 from interactions_crm.platform.audit import record_audit
-from interactions_crm.platform.models import AuditEvent, BackgroundJob
 
 ENTRY_TYPE = InteractionLogEntry._meta.label_lower
 # At most this many entry numbers are named in a bulk operation's audit event;
 # the count is always exact.
 AUDIT_ENTRY_SAMPLE = 100
 
-ProgressCallback = Callable[[int, int], None]
+#: A selection of entries: a queryset, or entries or entry numbers.
+Selection = QuerySet[InteractionLogEntry] | Iterable[InteractionLogEntry | int]
 
 
-def _selection(entries: QuerySet | Iterable) -> QuerySet:
+def _selection(entries: Selection) -> QuerySet[InteractionLogEntry]:
     """The selected entries as a queryset that ``update()`` can run on.
 
     Accepts a queryset of entries (views and the API pass filtered querysets) or
@@ -64,7 +61,7 @@ def _selection(entries: QuerySet | Iterable) -> QuerySet:
 
 def _audit_bulk(
     *,
-    actor: AbstractBaseUser | None,
+    actor: Actor,
     action: str,
     entry_nos: list[int],
     count: int,
@@ -82,7 +79,7 @@ def _audit_bulk(
     )
 
 
-def _entry_nos(queryset: QuerySet) -> list[int]:
+def _entry_nos(queryset: QuerySet[InteractionLogEntry]) -> list[int]:
     """The first entry numbers of a selection, for the audit event."""
     return list(
         queryset.order_by("entry_no").values_list("entry_no", flat=True)[
@@ -91,14 +88,15 @@ def _entry_nos(queryset: QuerySet) -> list[int]:
     )
 
 
-def cancel_entries(*, actor: AbstractBaseUser | None, entries, reason: str = "") -> int:
+def cancel_entries(*, actor: Actor, entries: Selection, reason: str = "") -> int:
     """Mark the selected entries canceled (DOMAIN §6.2); return how many changed.
 
     Canceling is always allowed. Entries that are already canceled keep their
     original who/when/why; postponed entries are not in the log and are skipped.
     One ``UPDATE`` for the whole selection.
     """
-    if len(reason) > InteractionLogEntry._meta.get_field("cancel_reason").max_length:
+    max_reason = InteractionLogEntry._meta.get_field("cancel_reason").max_length
+    if max_reason is not None and len(reason) > max_reason:
         raise ValidationError(
             {"reason": [_("The reason must be at most 200 characters long.")]}
         )
@@ -122,7 +120,7 @@ def cancel_entries(*, actor: AbstractBaseUser | None, entries, reason: str = "")
     return count
 
 
-def uncancel_entries(*, actor: AbstractBaseUser | None, entries) -> int:
+def uncancel_entries(*, actor: Actor, entries: Selection) -> int:
     """Remove the canceled checkmark from the selected entries; return the count.
 
     Refused as a whole, with nothing changed, while any selected entry belongs
@@ -170,9 +168,7 @@ def uncancel_entries(*, actor: AbstractBaseUser | None, entries) -> int:
     return count
 
 
-def switch_canceled(
-    *, actor: AbstractBaseUser | None, entries, reason: str = ""
-) -> int:
+def switch_canceled(*, actor: Actor, entries: Selection, reason: str = "") -> int:
     """NAV's "Switch Checkmark in Canceled" on a selection; return the count.
 
     Every selected entry gets the opposite of the *first* selected entry's
@@ -191,9 +187,7 @@ def switch_canceled(
         return cancel_entries(actor=actor, entries=selection, reason=reason)
 
 
-def evaluate_entries(
-    *, actor: AbstractBaseUser | None, entries, evaluation: str
-) -> int:
+def evaluate_entries(*, actor: Actor, entries: Selection, evaluation: str) -> int:
     """Set the evaluation of every selected entry, canceled ones too (§6.3).
 
     ``evaluation`` must be one of the five NAV values; postponed entries are
@@ -222,321 +216,21 @@ def evaluate_entries(
     return count
 
 
-# --- Delete canceled interaction log entries (DOMAIN §6.4, NAV §10) ----------
-
-# Filter field -> (model, business key), used to serialize and resolve filters.
-FILTER_RELATIONS: dict[str, tuple[type[models.Model], str]] = {
-    "contact": (Contact, "no"),
-    "campaign": (Campaign, "no"),
-    "group": (InteractionGroup, "code"),
-    "template": (InteractionTemplate, "code"),
-    "salesperson": (Salesperson, "code"),
-}
-FILTER_DATES = ("date_from", "date_to")
-
-
-@dataclass(frozen=True)
-class CanceledEntryFilter:
-    """The request-page filters of the batch job (NAV report 5190).
-
-    Whatever they say, only canceled (and not postponed) entries are deleted.
-    """
-
-    entry_no_from: int | None = None
-    entry_no_to: int | None = None
-    contact: Contact | None = None
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
-    campaign: Campaign | None = None
-    group: InteractionGroup | None = None
-    template: InteractionTemplate | None = None
-    salesperson: Salesperson | None = None
-
-    def validate(self) -> None:
-        """Raise ValidationError for ranges whose end lies before their start."""
-        errors: dict[str, list] = {}
-        if (
-            self.entry_no_from is not None
-            and self.entry_no_to is not None
-            and self.entry_no_from > self.entry_no_to
-        ):
-            errors["entry_no_to"] = [
-                _("The last entry no. must not be lower than the first.")
-            ]
-        if self.date_from and self.date_to and self.date_from > self.date_to:
-            errors["date_to"] = [_("The end date must not be before the start date.")]
-        if errors:
-            raise ValidationError(errors)
-
-    def apply(self, queryset: QuerySet) -> QuerySet:
-        """Narrow ``queryset`` by every filter that is set."""
-        lookups: dict[str, Any] = {
-            "entry_no__gte": self.entry_no_from,
-            "entry_no__lte": self.entry_no_to,
-            "date__gte": self.date_from,
-            "date__lte": self.date_to,
-        }
-        lookups.update({name: getattr(self, name) for name in FILTER_RELATIONS})
-        return queryset.filter(
-            **{key: value for key, value in lookups.items() if value is not None}
-        )
-
-    def to_params(self) -> dict[str, Any]:
-        """Plain JSON values (ids, ISO dates) to store in a background job."""
-        params: dict[str, Any] = {}
-        for name in (f.name for f in fields(self)):
-            value = getattr(self, name)
-            if value is None:
-                continue
-            if name in FILTER_RELATIONS:
-                params[name] = value.pk
-            elif name in FILTER_DATES:
-                params[name] = value.isoformat()
-            else:
-                params[name] = value
-        return params
-
-    @classmethod
-    def from_params(cls, params: dict[str, Any]) -> "CanceledEntryFilter":
-        """Rebuild the filter from :meth:`to_params` output."""
-        return cls._resolve(params, key_field="pk")
-
-    @classmethod
-    def from_business_keys(cls, **keys: Any) -> "CanceledEntryFilter":
-        """Build the filter from contact no., template code … (commands, API).
-
-        Unknown keys raise ValidationError naming the field and the value.
-        """
-        return cls._resolve(keys, key_field=None)
-
-    @classmethod
-    def _resolve(
-        cls, values: dict[str, Any], *, key_field: str | None
-    ) -> "CanceledEntryFilter":
-        kwargs: dict[str, Any] = {}
-        errors: dict[str, list] = {}
-        known = {f.name for f in fields(cls)}
-        for name, value in values.items():
-            if name not in known:
-                raise TypeError(f"Unknown filter {name!r}")
-            if value in (None, ""):
-                continue
-            if name in FILTER_RELATIONS:
-                model, business_key = FILTER_RELATIONS[name]
-                lookup = key_field or business_key
-                try:
-                    kwargs[name] = model._default_manager.get(**{lookup: value})
-                except (model.DoesNotExist, ValueError):
-                    errors[name] = [
-                        _("%(model)s “%(value)s” does not exist.")
-                        % {
-                            "model": model._meta.verbose_name.capitalize(),
-                            "value": value,
-                        }
-                    ]
-            elif name in FILTER_DATES and isinstance(value, str):
-                kwargs[name] = dt.date.fromisoformat(value)
-            else:
-                kwargs[name] = value
-        if errors:
-            raise ValidationError(errors)
-        return cls(**kwargs)
-
-    def describe(self) -> dict[str, Any]:
-        """The filters by business key, for audit events and messages."""
-        described: dict[str, Any] = {}
-        for name in (f.name for f in fields(self)):
-            value = getattr(self, name)
-            if value is None:
-                continue
-            if name in FILTER_RELATIONS:
-                value = getattr(value, FILTER_RELATIONS[name][1])
-            elif name in FILTER_DATES:
-                value = value.isoformat()
-            described[name] = value
-        return described
-
-
-def deleted_message(count: int) -> str:
-    """The batch job's result message (NAV: "N Interaction Log Entry has been…")."""
-    return ngettext(
-        "%(count)d interaction log entry has been deleted.",
-        "%(count)d interaction log entries have been deleted.",
-        count,
-    ) % {"count": count}
-
-
-def canceled_entries_matching(filters: CanceledEntryFilter) -> QuerySet:
-    """The entries the batch job would delete: canceled, not postponed, filtered."""
-    return filters.apply(
-        InteractionLogEntry.objects.filter(canceled=True, postponed=False)
-    ).order_by()
-
-
-def _orphaned_attachments(batch: QuerySet) -> QuerySet:
-    """Attachments of the batch's entries that nothing outside the batch uses.
-
-    Every relation pointing at Attachment is checked (entries outside the batch,
-    template contents, segments and any added later), so a shared attachment
-    stays. Run before the batch's entries are deleted: the foreign keys are
-    checked at commit (Django creates them deferrable on PostgreSQL and SQLite).
-    """
-    orphans = Attachment.objects.filter(pk__in=batch.values("attachment_id"))
-    for relation in Attachment._meta.related_objects:
-        users = relation.related_model._base_manager.filter(
-            **{relation.field.name: OuterRef("pk")}
-        )
-        if relation.related_model is InteractionLogEntry:
-            users = users.exclude(pk__in=batch.values("pk"))
-        orphans = orphans.filter(~Exists(users))
-    return orphans
-
-
-def _delete_files(names: list[str]) -> None:
-    """Remove deleted attachments' files from storage (after commit)."""
-    storage = Attachment._meta.get_field("file").storage
-    for name in names:
-        storage.delete(name)
-
-
-def _detach_dependents(batch: QuerySet) -> None:
-    """Delete (CASCADE) or unlink (SET_NULL) the rows that point at the batch.
-
-    Today that is the entries' comments; a relation added later is handled the
-    same way, and a PROTECT relation makes the batch fail at commit (the
-    foreign key), never silently.
-    """
-    using = batch.db
-    for relation in InteractionLogEntry._meta.related_objects:
-        if not relation.one_to_many:
-            continue
-        dependents = relation.related_model._base_manager.filter(
-            **{f"{relation.field.name}__in": batch.values("pk")}
-        )
-        if relation.on_delete is models.CASCADE:
-            dependents._raw_delete(using)
-        elif relation.on_delete is models.SET_NULL:
-            dependents.update(**{relation.field.name: None})
-
-
-def _delete_batch(batch: QuerySet) -> int:
-    """Delete one key range of canceled entries with comments and orphans, in SQL."""
-    using = batch.db
-    _detach_dependents(batch)
-    orphans = _orphaned_attachments(batch)
-    files = list(orphans.exclude(file="").values_list("file", flat=True))
-    orphans._raw_delete(using)
-    if files:
-        transaction.on_commit(partial(_delete_files, files), using=using)
-    return batch._raw_delete(using)
-
-
-def delete_canceled_entries(
-    *,
-    actor: AbstractBaseUser | None,
-    filters: CanceledEntryFilter,
-    dry_run: bool = False,
-    progress: ProgressCallback | None = None,
-    batch_size: int | None = None,
-) -> int:
-    """Delete canceled entries matching ``filters``; return how many (§6.4).
-
-    Only canceled, non-postponed entries are ever deleted, whatever the filters
-    (the database trigger of migration 0002 is the second guard). A dry run
-    returns the count and writes nothing.
-
-    The run walks the entry numbers in key-range batches of ``batch_size``
-    (default ``settings.CRM_DELETE_BATCH_SIZE``): one query finds the batch's
-    last entry number, then set-based ``DELETE`` statements remove the range's
-    comments, its orphaned attachments and its entries. No row is loaded into
-    Python. Each batch commits on its own, so an interrupted run keeps what it
-    deleted and running it again resumes with what is left. The run writes one
-    audit event (created with the first batch, its count updated with each)
-    and calls ``progress(done, total)`` after each batch.
-    """
-    filters.validate()
-    batch_size = batch_size or settings.CRM_DELETE_BATCH_SIZE
-    matching = canceled_entries_matching(filters)
-    total = matching.count()
-    if dry_run or total == 0:
-        return total
-
-    cursor = filters.entry_no_from - 1 if filters.entry_no_from else 0
-    done = 0
-    event: AuditEvent | None = None
-    while True:
-        with transaction.atomic():
-            upper = (
-                matching.filter(entry_no__gt=cursor)
-                .order_by("entry_no")
-                .values("entry_no")[:batch_size]
-                .aggregate(upper=Max("entry_no"))["upper"]
-            )
-            if upper is None:
-                break
-            deleted = _delete_batch(
-                matching.filter(entry_no__gt=cursor, entry_no__lte=upper)
-            )
-            done += deleted
-            if event is None:
-                event = record_audit(
-                    actor=actor,
-                    action="entry.delete_canceled",
-                    object_type=ENTRY_TYPE,
-                    count=deleted,
-                    changes={"filters": filters.describe()},
-                )
-            else:
-                AuditEvent.objects.filter(pk=event.pk).update(
-                    count=F("count") + deleted
-                )
-        cursor = upper
-        if progress is not None:
-            progress(done, max(total, done))
-        if deleted < batch_size:
-            break  # a short batch was the last one; saves a final probe
-    return done
-
-
-# --- Background runs -------------------------------------------------------
-
-
-def start_delete_canceled_job(
-    *, actor: AbstractBaseUser | None, filters: CanceledEntryFilter
-) -> BackgroundJob:
-    """Queue a background run of :func:`delete_canceled_entries` and return its job.
-
-    The job stores the filters as plain ids/values and the number of entries
-    they match now.
-    """
-    filters.validate()
-    return jobs.start_job(
-        kind=JobKind.DELETE_CANCELED_ENTRIES,
-        actor=actor,
-        params=filters.to_params(),
-        total=canceled_entries_matching(filters).count(),
-    )
-
-
-def resume_delete_canceled_job(
-    *, actor: AbstractBaseUser | None, job: BackgroundJob
-) -> BackgroundJob:
-    """Queue a failed or interrupted job again; it continues with what is left.
-
-    Batches that were committed stay deleted, so the new run deletes only the
-    canceled entries that still match.
-    """
-    return jobs.resume_job(job=job, kind=JobKind.DELETE_CANCELED_ENTRIES)
-
-
-def run_delete_canceled(job: BackgroundJob, progress: jobs.Progress) -> jobs.JobOutcome:
-    """The job runner: delete in batches, counting on from earlier runs."""
-    count = delete_canceled_entries(
-        actor=job.actor,
-        filters=CanceledEntryFilter.from_params(job.params),
-        progress=progress,
-    )
-    deleted = job.done + count
-    return jobs.JobOutcome(
-        done=deleted, message=deleted_message(deleted), result={"deleted": deleted}
-    )
+# Deleting canceled entries moved to its own module; kept importable from here.
+__all__ = [
+    "AUDIT_ENTRY_SAMPLE",
+    "ENTRY_TYPE",
+    "FILTER_DATES",
+    "FILTER_RELATIONS",
+    "CanceledEntryFilter",
+    "cancel_entries",
+    "canceled_entries_matching",
+    "delete_canceled_entries",
+    "deleted_message",
+    "evaluate_entries",
+    "resume_delete_canceled_job",
+    "run_delete_canceled",
+    "start_delete_canceled_job",
+    "switch_canceled",
+    "uncancel_entries",
+]

@@ -7,7 +7,6 @@ setup changes (§9) hold on every path.
 
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
 from django.db.models import ProtectedError, RestrictedError
@@ -23,6 +22,7 @@ from interactions.models import (
     InteractionTemplate,
 )
 from interactions.services.setup import set_document_template
+from interactions_crm.platform.actors import Actor
 from interactions_crm.platform.audit import record_audit
 from interactions_crm.platform.changes import field_values
 
@@ -50,7 +50,11 @@ def _protected_message(
 ) -> str:
     """Name what still uses ``instance`` (other than entries), with counts."""
     counts: dict[type[models.Model], int] = {}
-    objects = getattr(exc, "protected_objects", None) or exc.restricted_objects
+    objects = (
+        exc.protected_objects
+        if isinstance(exc, ProtectedError)
+        else exc.restricted_objects
+    )
     for obj in objects:
         counts[type(obj)] = counts.get(type(obj), 0) + 1
     used_by = ", ".join(
@@ -64,9 +68,7 @@ def _protected_message(
     }
 
 
-def delete_master_record(
-    *, actor: AbstractBaseUser | None, instance: models.Model
-) -> None:
+def delete_master_record(*, actor: Actor, instance: models.Model) -> None:
     """Delete a master-data record (template, group, code table row …).
 
     Refused while interaction log entries refer to it, with a message naming
@@ -109,7 +111,7 @@ def delete_master_record(
 
 def save_master_record(
     *,
-    actor: AbstractBaseUser | None,
+    actor: Actor,
     instance: models.Model,
     created: bool,
     changed_fields: list[str],
@@ -141,7 +143,7 @@ def save_master_record(
     return instance
 
 
-def create_campaign(*, actor: AbstractBaseUser | None, **fields: Any) -> Campaign:
+def create_campaign(*, actor: Actor, **fields: Any) -> Campaign:
     """Create a campaign; its number comes from the CAMPAIGN series unless given."""
     with transaction.atomic():
         if not fields.get("no"):

@@ -5,13 +5,13 @@ One row per :class:`~interactions.models.DocumentType` (created by migration
 blank template means "do not record that kind of document".
 """
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from interactions.models import DocumentTemplateSetup, DocumentType, InteractionTemplate
-from interactions.services.entries import template_may_record_documents
+from interactions.services.documents import template_may_record_documents
+from interactions_crm.platform.actors import Actor
 from interactions_crm.platform.audit import record_audit
 
 
@@ -39,7 +39,7 @@ def document_setup_rows() -> list[DocumentTemplateSetup]:
 
 def set_document_template(
     *,
-    actor: AbstractBaseUser | None,
+    actor: Actor,
     document_type: str,
     template: InteractionTemplate | None,
 ) -> DocumentTemplateSetup:
@@ -76,7 +76,7 @@ def set_document_template(
         row, _created = DocumentTemplateSetup.objects.select_for_update().get_or_create(
             document_type=document_type
         )
-        old = row.template.code if row.template_id else ""
+        old = row.template.code if row.template is not None else ""
         new = template.code if template is not None else ""
         if row.template_id != (template.pk if template is not None else None):
             row.template = template

@@ -33,7 +33,9 @@ def _as_stored_decimal(value: Any, places: int) -> Any:
         return value
 
 
-def field_values(instance: models.Model, names: list[str] | None = None) -> dict:
+def field_values(
+    instance: models.Model, names: list[str] | None = None
+) -> dict[str, Any]:
     """The concrete field values of ``instance`` (by attname: FKs as ids).
 
     ``names`` limits the fields; names that are not concrete fields (m2m,
@@ -50,7 +52,7 @@ def field_values(instance: models.Model, names: list[str] | None = None) -> dict
     return values
 
 
-def diff(before: dict, after: dict) -> dict[str, list]:
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     """``{field: [old, new]}`` for every field whose value differs."""
     return {
         name: [before.get(name), value]

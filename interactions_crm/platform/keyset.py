@@ -76,7 +76,9 @@ def decode_cursor(cursor: str, length: int) -> list[Any]:
         raise InvalidCursor(str(exc)) from exc
 
 
-def _after(ordering: tuple[str, ...], values: list[Any]) -> Q | TupleLessThan:
+def _after(
+    ordering: tuple[str, ...], values: list[Any]
+) -> Q | TupleLessThan | TupleGreaterThan:
     """Rows strictly after ``values`` in ``ordering`` (lexicographic).
 
     When every field sorts the same way this is a row-value comparison,
@@ -89,14 +91,15 @@ def _after(ordering: tuple[str, ...], values: list[Any]) -> Q | TupleLessThan:
     # per-field lookups handle out-of-range values.
     in_range = all(not isinstance(v, int) or -(2**63) <= v < 2**63 for v in values)
     if len(directions) == 1 and in_range:
-        lookup = TupleLessThan if directions == {True} else TupleGreaterThan
         columns = Tuple(*(F(field.lstrip("-")) for field in ordering))
-        return lookup(columns, tuple(values))
+        if directions == {True}:
+            return TupleLessThan(columns, tuple(values))
+        return TupleGreaterThan(columns, tuple(values))
     condition = Q()
     for i, field in enumerate(ordering):
         name = field.lstrip("-")
-        lookup = "lt" if field.startswith("-") else "gt"
-        step = Q(**{f"{name}__{lookup}": values[i]})
+        comparison = "lt" if field.startswith("-") else "gt"
+        step = Q(**{f"{name}__{comparison}": values[i]})
         for prev_field, prev_value in zip(ordering[:i], values[:i], strict=True):
             step &= Q(**{prev_field.lstrip("-"): prev_value})
         condition |= step
@@ -104,7 +107,7 @@ def _after(ordering: tuple[str, ...], values: list[Any]) -> Q | TupleLessThan:
 
 
 def keyset_page(
-    queryset: QuerySet,
+    queryset: QuerySet[Any],
     *,
     ordering: tuple[str, ...],
     cursor: str | None = None,

@@ -15,11 +15,12 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from interactions.services.ledger import (
+from interactions.services.delete_canceled import (
     CanceledEntryFilter,
     delete_canceled_entries,
     deleted_message,
 )
+from interactions_crm.platform.validation import command_error
 
 # Command option -> CanceledEntryFilter field.
 OPTION_FILTERS = {
@@ -42,17 +43,6 @@ def iso_date(value: str) -> dt.date:
         raise argparse.ArgumentTypeError(
             _("“%(value)s” is not a date (YYYY-MM-DD).") % {"value": value}
         ) from exc
-
-
-def validation_text(exc: ValidationError) -> str:
-    """One line per message, prefixed with its field."""
-    if hasattr(exc, "error_dict"):
-        return "\n".join(
-            f"{field}: {message}"
-            for field, messages in exc.message_dict.items()
-            for message in messages
-        )
-    return "\n".join(exc.messages)
 
 
 class Command(BaseCommand):
@@ -90,7 +80,7 @@ class Command(BaseCommand):
                 actor=None, filters=filters, dry_run=True
             )
         except ValidationError as exc:
-            raise CommandError(validation_text(exc)) from exc
+            raise command_error(exc) from exc
 
         self.stdout.write(
             ngettext(
@@ -117,5 +107,5 @@ class Command(BaseCommand):
                 actor=None, filters=filters, progress=progress
             )
         except ValidationError as exc:
-            raise CommandError(validation_text(exc)) from exc
+            raise command_error(exc) from exc
         self.stdout.write(self.style.SUCCESS(deleted_message(count)))

@@ -7,12 +7,14 @@ whole database is a maintenance act, so it runs inside the guard's explicit
 bypass; nothing else does.
 """
 
+from typing import Any
+
 from django.core.management.commands.flush import Command as FlushCommand
 
 from interactions.guard import allow_active_entry_deletion
 
 
 class Command(FlushCommand):
-    def handle(self, **options):
+    def handle(self, **options: Any) -> None:
         with allow_active_entry_deletion(options["database"]):
-            return super().handle(**options)
+            super().handle(**options)

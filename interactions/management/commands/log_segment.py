@@ -12,16 +12,9 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from interactions.models import Segment
+from interactions.selectors.segments import logged_segment_entries
 from interactions.services import log_segment
-
-
-def _messages(error: ValidationError) -> str:
-    if hasattr(error, "error_dict"):
-        return "\n".join(
-            f"  {field}: {' '.join(str(message) for message in messages)}"
-            for field, messages in error.message_dict.items()
-        )
-    return "  " + " ".join(str(message) for message in error.messages)
+from interactions_crm.platform.validation import command_error
 
 
 class Command(BaseCommand):
@@ -63,10 +56,10 @@ class Command(BaseCommand):
                 follow_up=options["follow_up"],
             )
         except ValidationError as error:
-            raise CommandError(
-                f"Segment {segment.no} was not logged:\n{_messages(error)}"
+            raise command_error(
+                error, heading=f"Segment {segment.no} was not logged:"
             ) from error
-        count = logged.entries.count()
+        count = logged_segment_entries(logged).count()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Segment {logged.segment_no} has been logged: {count} interaction "

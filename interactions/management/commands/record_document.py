@@ -8,21 +8,24 @@ arguments, looks up the named rows and calls
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Model
 
 from contacts.models import Contact, Salesperson
 from interactions.models import Campaign, DocumentType
 from interactions.services import record_document
+from interactions_crm.platform.validation import command_error
 
 
-def _lookup(model: type[Model], field: str, value: str | None, option: str) -> Any:
+def _lookup[M: Model](
+    model: type[M], field: str, value: str | None, option: str
+) -> M | None:
     if not value:
         return None
     try:
         return model._default_manager.get(**{field: value})
-    except model.DoesNotExist as error:
+    except ObjectDoesNotExist as error:
         raise CommandError(
             f"{option}: {model._meta.verbose_name} {value!r} does not exist."
         ) from error
@@ -37,22 +40,15 @@ def _date(value: str | None) -> dt.date | None:
         raise CommandError(f"--date: {value!r} is not a date (YYYY-MM-DD).") from error
 
 
-def _messages(error: ValidationError) -> str:
-    if hasattr(error, "error_dict"):
-        return "; ".join(
-            f"{field}: {' '.join(str(m) for m in messages)}"
-            for field, messages in error.message_dict.items()
-        )
-    return " ".join(str(m) for m in error.messages)
-
-
 class Command(BaseCommand):
     help = (
         "Record a document (quote, invoice, …) as an interaction with the contact "
         "it was sent to. Idempotent per type, number, version and occurrence."
     )
 
-    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any):
+    def create_parser(
+        self, prog_name: str, subcommand: str, **kwargs: Any
+    ) -> CommandParser:
         # ``--version`` is the document's version number here, not Django's
         # "show version" flag: let our definition replace the base one.
         return super().create_parser(
@@ -100,16 +96,15 @@ class Command(BaseCommand):
                 doc_occurrence=options["occurrence"],
             )
         except ValidationError as error:
-            raise CommandError(_messages(error)) from error
-        if not result.recorded:
+            raise command_error(error) from error
+        entry = result.entry
+        if not result.recorded or entry is None:
             self.stdout.write(f"Not recorded: {result.reason}")
         elif result.created:
             self.stdout.write(
-                self.style.SUCCESS(
-                    f"Recorded interaction log entry {result.entry.entry_no}."
-                )
+                self.style.SUCCESS(f"Recorded interaction log entry {entry.entry_no}.")
             )
         else:
             self.stdout.write(
-                f"Already recorded as interaction log entry {result.entry.entry_no}."
+                f"Already recorded as interaction log entry {entry.entry_no}."
             )

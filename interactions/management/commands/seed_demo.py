@@ -1,6 +1,8 @@
 """``manage.py seed_demo``: load the demo company once (see ``interactions.demo``)."""
 
-from django.core.management.base import BaseCommand, CommandError
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from interactions import demo
 
@@ -12,7 +14,7 @@ class Command(BaseCommand):
         "Idempotent: a database that already holds the demo data is left as it is."
     )
 
-    def add_arguments(self, parser) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--force",
             action="store_true",
@@ -22,7 +24,7 @@ class Command(BaseCommand):
             ),
         )
 
-    def handle(self, *args, force: bool = False, **options) -> None:
+    def handle(self, *args: Any, force: bool = False, **options: Any) -> None:
         if demo.has_other_data() and not force:
             raise CommandError(
                 "This database already holds contacts that are not demo data. "

@@ -1,0 +1,538 @@
+"""Segment criteria actions (DOMAIN §5): add, reduce, refine, go back, reuse.
+
+Each action changes the lines and is recorded with exactly what it changed
+(the id range of the lines it inserted, snapshots of the lines it removed),
+so :func:`go_back` undoes the last one exactly. Saved criteria replay the
+recorded actions on another segment.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from contacts.models import Contact
+from interactions.criteria import clean_criteria, matching_contacts
+from interactions.models import (
+    LoggedSegment,
+    SavedCriteria,
+    Segment,
+    SegmentCriteriaAction,
+    SegmentLine,
+)
+from interactions.selectors.segments import logged_segment_entries
+from interactions.services.segments.lines import Inserted, insert_lines
+from interactions.services.segments.worksheet import lock_segment
+from interactions_crm.platform.actors import Actor, user_or_none
+from interactions_crm.platform.audit import record_audit
+from interactions_crm.platform.changes import jsonable
+
+Kind = SegmentCriteriaAction.Kind
+
+
+def _record_action(
+    *,
+    segment: Segment,
+    actor: Actor,
+    kind: str,
+    criteria: dict[str, Any],
+    options: dict[str, Any] | None = None,
+    inserted: Inserted = (0, None, None),
+    removed: list[dict[str, Any]] | None = None,
+) -> SegmentCriteriaAction:
+    last = segment.criteria_actions.aggregate(last=Max("seq"))["last"] or 0
+    count, first_id, last_id = inserted
+    return SegmentCriteriaAction.objects.create(
+        segment=segment,
+        seq=last + 1,
+        kind=kind,
+        criteria=criteria,
+        options=options or {},
+        inserted_from_id=first_id,
+        inserted_to_id=last_id,
+        removed_lines=removed or [],
+        line_count=count + len(removed or []),
+        actor=user_or_none(actor),
+    )
+
+
+def _audit_action(
+    actor: Actor, segment: Segment, action: SegmentCriteriaAction
+) -> None:
+    record_audit(
+        actor=actor,
+        action=f"segment.{action.kind}",
+        obj=segment,
+        count=action.line_count,
+        changes={"criteria": action.criteria, "options": action.options},
+    )
+
+
+def _perform(
+    segment: Segment,
+    actor: Actor,
+    step: Callable[[Segment], SegmentCriteriaAction],
+) -> int:
+    """Run one criteria action on the locked segment and audit it.
+
+    Returns the number of lines the action added or removed.
+    """
+    with transaction.atomic():
+        locked = lock_segment(segment)
+        action = step(locked)
+        _audit_action(actor, locked, action)
+    return action.line_count
+
+
+def _snapshot_and_delete(lines: QuerySet[SegmentLine]) -> list[dict[str, Any]]:
+    """Delete ``lines`` and return them as JSON snapshots (ids included)."""
+    names = [field.attname for field in SegmentLine._meta.concrete_fields]
+    snapshots = [
+        {name: jsonable(value) for name, value in row.items()}
+        for row in lines.order_by("id").values(*names).iterator()
+    ]
+    if snapshots:
+        lines.delete()
+    return snapshots
+
+
+def _restore(snapshots: list[dict[str, Any]]) -> int:
+    """Re-insert removed lines exactly as they were (same ids and values)."""
+    fields = SegmentLine._meta.concrete_fields
+    SegmentLine.objects.bulk_create(
+        SegmentLine(
+            **{field.attname: field.to_python(row[field.attname]) for field in fields}
+        )
+        for row in snapshots
+    )
+    return len(snapshots)
+
+
+def _contacts_to_add(
+    segment: Segment,
+    criteria: dict[str, str],
+    *,
+    allow_existing: bool,
+    expand_companies: bool,
+    add_related_companies: bool,
+    ignore_exclusion: bool,
+) -> QuerySet[Contact]:
+    matches = matching_contacts(criteria).order_by()
+    selected = Q(pk__in=matches.values("pk"))
+    if expand_companies:
+        # Persons of qualifying companies.
+        selected |= Q(company__in=matches.companies().values("pk"))
+    if add_related_companies:
+        # The company of each qualifying person.
+        selected |= Q(
+            pk__in=matches.persons().filter(company__isnull=False).values("company_id")
+        )
+    contacts = Contact.objects.filter(selected)
+    if not ignore_exclusion:
+        contacts = contacts.filter(exclude_from_segment=False)
+    if not allow_existing:
+        contacts = contacts.exclude(pk__in=segment.lines.values("contact_id"))
+    return contacts
+
+
+def _add_contacts(
+    segment: Segment,
+    actor: Actor,
+    criteria: dict[str, Any],
+    options: dict[str, bool],
+) -> SegmentCriteriaAction:
+    criteria = clean_criteria(criteria)
+    contacts = _contacts_to_add(segment, criteria, **options)
+    inserted = insert_lines(segment, actor, contacts)
+    return _record_action(
+        segment=segment,
+        actor=actor,
+        kind=Kind.ADD,
+        criteria=criteria,
+        options=options,
+        inserted=inserted,
+    )
+
+
+#: The options of "add contacts" and their defaults.
+ADD_OPTIONS = {
+    "allow_existing": False,
+    "expand_companies": False,
+    "add_related_companies": False,
+    "ignore_exclusion": False,
+}
+
+
+def add_contacts(
+    *,
+    segment: Segment,
+    actor: Actor,
+    criteria: dict[str, Any],
+    allow_existing: bool = False,
+    expand_companies: bool = False,
+    add_related_companies: bool = False,
+    ignore_exclusion: bool = False,
+) -> int:
+    """Add a line for every contact matching ``criteria``; return lines added.
+
+    ``criteria`` uses the vocabulary of
+    :class:`~interactions.criteria.ContactCriteriaFilterSet`. Contacts marked
+    "exclude from segment" are skipped unless ``ignore_exclusion``; contacts
+    already in the segment are skipped unless ``allow_existing`` (then they
+    get another line, as in NAV). ``expand_companies`` adds the persons of
+    matching companies, ``add_related_companies`` the company of each
+    matching person. Recorded as one criteria action.
+    """
+    options = {
+        "allow_existing": allow_existing,
+        "expand_companies": expand_companies,
+        "add_related_companies": add_related_companies,
+        "ignore_exclusion": ignore_exclusion,
+    }
+    return _perform(
+        segment, actor, lambda locked: _add_contacts(locked, actor, criteria, options)
+    )
+
+
+def _matching_lines(criteria: dict[str, str], entire_companies: bool) -> Q:
+    """Q over lines whose contact matches (with its persons if entire_companies)."""
+    matches = matching_contacts(criteria).order_by()
+    condition = Q(contact__in=matches.values("pk"))
+    if entire_companies:
+        condition |= Q(contact__company__in=matches.companies().values("pk"))
+    return condition
+
+
+def _remove_lines(
+    segment: Segment,
+    actor: Actor,
+    kind: str,
+    criteria: dict[str, Any],
+    entire_companies: bool,
+) -> SegmentCriteriaAction:
+    criteria = clean_criteria(criteria)
+    condition = _matching_lines(criteria, entire_companies)
+    lines = (
+        segment.lines.filter(condition)
+        if kind == Kind.REDUCE
+        else segment.lines.exclude(condition)
+    )
+    removed = _snapshot_and_delete(lines)
+    return _record_action(
+        segment=segment,
+        actor=actor,
+        kind=kind,
+        criteria=criteria,
+        options={"entire_companies": entire_companies},
+        removed=removed,
+    )
+
+
+def reduce_contacts(
+    *,
+    segment: Segment,
+    actor: Actor,
+    criteria: dict[str, Any],
+    entire_companies: bool = False,
+) -> int:
+    """Remove the lines whose contact matches ``criteria``; return lines removed.
+
+    ``entire_companies`` also removes the persons of matching companies.
+    """
+    return _perform(
+        segment,
+        actor,
+        lambda locked: _remove_lines(
+            locked, actor, Kind.REDUCE, criteria, entire_companies
+        ),
+    )
+
+
+def refine_contacts(
+    *,
+    segment: Segment,
+    actor: Actor,
+    criteria: dict[str, Any],
+    entire_companies: bool = False,
+) -> int:
+    """Remove the lines whose contact does *not* match; return lines removed.
+
+    ``entire_companies`` also keeps the persons of matching companies.
+    """
+    return _perform(
+        segment,
+        actor,
+        lambda locked: _remove_lines(
+            locked, actor, Kind.REFINE, criteria, entire_companies
+        ),
+    )
+
+
+def go_back(*, segment: Segment, actor: Actor) -> int:
+    """Undo the last criteria action exactly; return the number of lines changed.
+
+    Removes the lines it inserted and re-inserts the lines it removed with
+    their ids and values, then forgets the action.
+    """
+    with transaction.atomic():
+        segment = lock_segment(segment)
+        action = segment.criteria_actions.order_by("-seq").first()
+        if action is None:
+            raise ValidationError(
+                {"segment": [_("There is no criteria action to undo.")]}
+            )
+        removed = 0
+        if action.inserted_from_id is not None:
+            removed, _counts = segment.lines.filter(
+                id__gte=action.inserted_from_id, id__lte=action.inserted_to_id
+            ).delete()
+        restored = _restore(action.removed_lines)
+        record_audit(
+            actor=actor,
+            action="segment.go_back",
+            obj=segment,
+            count=removed + restored,
+            changes={
+                "undone": action.kind,
+                "seq": action.seq,
+                "lines_removed": removed,
+                "lines_restored": restored,
+            },
+        )
+        action.delete()
+    return removed + restored
+
+
+def add_contact_to_segment(
+    *, segment: Segment, actor: Actor, contact: Contact
+) -> SegmentLine:
+    """Add one contact by hand (a criteria action, so "go back" undoes it).
+
+    The line gets the same defaults as lines added by criteria. "Exclude from
+    segment" does not apply to a contact chosen by hand. Refused when the
+    contact already is in the segment.
+    """
+    with transaction.atomic():
+        segment = lock_segment(segment)
+        if segment.lines.filter(contact=contact).exists():
+            raise ValidationError(
+                {
+                    "contact": [
+                        _("Contact %(no)s is already in the segment.")
+                        % {"no": contact.no}
+                    ]
+                }
+            )
+        inserted = insert_lines(segment, actor, Contact.objects.filter(pk=contact.pk))
+        line_id = inserted[1]
+        if line_id is None:  # deleted by someone else meanwhile
+            raise ValidationError(
+                {
+                    "contact": [
+                        _("Contact %(no)s no longer exists.") % {"no": contact.no}
+                    ]
+                }
+            )
+        action = _record_action(
+            segment=segment,
+            actor=actor,
+            kind=Kind.ADD_ONE,
+            criteria={"contact_no": contact.no},
+            inserted=inserted,
+        )
+        _audit_action(actor, segment, action)
+    return SegmentLine.objects.get(pk=line_id)
+
+
+def remove_contact_from_segment(
+    *, segment: Segment, actor: Actor, contact: Contact
+) -> int:
+    """Remove a contact's lines by hand (a criteria action); return lines removed."""
+    with transaction.atomic():
+        segment = lock_segment(segment)
+        removed = _snapshot_and_delete(segment.lines.filter(contact=contact))
+        if not removed:
+            raise ValidationError(
+                {
+                    "contact": [
+                        _("Contact %(no)s is not in the segment.") % {"no": contact.no}
+                    ]
+                }
+            )
+        action = _record_action(
+            segment=segment,
+            actor=actor,
+            kind=Kind.REMOVE_ONE,
+            criteria={"contact_no": contact.no},
+            removed=removed,
+        )
+        _audit_action(actor, segment, action)
+    return len(removed)
+
+
+def add_logged_segment_contacts(
+    segment: Segment, actor: Actor, logged_segment: LoggedSegment
+) -> SegmentCriteriaAction:
+    """Add the contacts of the entries the logged segment counts (not yet in)."""
+    entries = logged_segment_entries(logged_segment)
+    contacts = Contact.objects.filter(pk__in=entries.values("contact_id")).exclude(
+        pk__in=segment.lines.values("contact_id")
+    )
+    inserted = insert_lines(segment, actor, contacts)
+    return _record_action(
+        segment=segment,
+        actor=actor,
+        kind=Kind.REUSE_LOGGED_SEGMENT,
+        criteria={"logged_segment": logged_segment.segment_no},
+        inserted=inserted,
+    )
+
+
+def reuse_logged_segment(
+    *,
+    segment: Segment,
+    actor: Actor,
+    logged_segment: LoggedSegment,
+) -> int:
+    """Add the contacts of a logged segment (not yet in the segment); return count."""
+    return _perform(
+        segment,
+        actor,
+        lambda locked: add_logged_segment_contacts(locked, actor, logged_segment),
+    )
+
+
+def save_criteria(
+    *,
+    segment: Segment,
+    actor: Actor,
+    code: str,
+    description: str = "",
+) -> SavedCriteria:
+    """Store the segment's criteria actions, in order, under ``code``."""
+    with transaction.atomic():
+        segment = lock_segment(segment)
+        actions = [
+            {
+                "kind": action.kind,
+                "criteria": action.criteria,
+                "options": action.options,
+            }
+            for action in segment.criteria_actions.order_by("seq")
+        ]
+        if not actions:
+            raise ValidationError(
+                {"segment": [_("The segment has no criteria actions to save.")]}
+            )
+        saved = SavedCriteria(
+            code=code.strip(),
+            description=description,
+            actions=actions,
+            created_by=user_or_none(actor),
+        )
+        saved.full_clean(exclude=["created_by"])
+        saved.save()
+        record_audit(
+            actor=actor,
+            action="segment.save_criteria",
+            obj=saved,
+            count=len(actions),
+            changes={"segment": segment.no, "code": saved.code},
+        )
+    return saved
+
+
+def delete_saved_criteria(*, actor: Actor, saved: SavedCriteria) -> None:
+    """Delete saved criteria (segments that used them keep their own actions)."""
+    with transaction.atomic():
+        record_audit(
+            actor=actor,
+            action="segment.delete_saved_criteria",
+            obj=saved,
+            changes={"code": saved.code},
+        )
+        saved.delete()
+
+
+def _contact_by_no(no: str) -> Contact:
+    contact = Contact.objects.filter(no=no).first()
+    if contact is None:
+        raise ValidationError(
+            {"criteria": [_("Contact %(no)s no longer exists.") % {"no": no}]}
+        )
+    return contact
+
+
+def _replay(
+    segment: Segment, actor: Actor, step: dict[str, Any]
+) -> SegmentCriteriaAction:
+    """Run one saved criteria action on ``segment`` (locked by the caller)."""
+    kind, criteria = step["kind"], step.get("criteria", {})
+    options = step.get("options", {})
+    if kind == Kind.ADD:
+        return _add_contacts(segment, actor, criteria, ADD_OPTIONS | options)
+    if kind in (Kind.REDUCE, Kind.REFINE):
+        return _remove_lines(
+            segment, actor, kind, criteria, options.get("entire_companies", False)
+        )
+    if kind == Kind.ADD_ONE:
+        contact = _contact_by_no(criteria["contact_no"])
+        contacts = Contact.objects.filter(pk=contact.pk).exclude(
+            pk__in=segment.lines.values("contact_id")
+        )
+        return _record_action(
+            segment=segment,
+            actor=actor,
+            kind=kind,
+            criteria=criteria,
+            inserted=insert_lines(segment, actor, contacts),
+        )
+    if kind == Kind.REMOVE_ONE:
+        contact = _contact_by_no(criteria["contact_no"])
+        return _record_action(
+            segment=segment,
+            actor=actor,
+            kind=kind,
+            criteria=criteria,
+            removed=_snapshot_and_delete(segment.lines.filter(contact=contact)),
+        )
+    if kind == Kind.REUSE_LOGGED_SEGMENT:
+        logged = LoggedSegment.objects.filter(
+            segment_no=criteria["logged_segment"]
+        ).first()
+        if logged is None:
+            raise ValidationError(
+                {
+                    "criteria": [
+                        _("Logged segment %(no)s no longer exists.")
+                        % {"no": criteria["logged_segment"]}
+                    ]
+                }
+            )
+        return add_logged_segment_contacts(segment, actor, logged)
+    raise ValidationError(
+        {"criteria": [_("Unknown criteria action “%(kind)s”.") % {"kind": kind}]}
+    )
+
+
+def reuse_criteria(*, segment: Segment, actor: Actor, saved: SavedCriteria) -> int:
+    """Replay saved criteria on ``segment``; return the number of lines changed.
+
+    Each saved action is recorded again on this segment, so "go back" undoes
+    the replayed steps one at a time. All or nothing.
+    """
+    with transaction.atomic():
+        segment = lock_segment(segment)
+        actions = [_replay(segment, actor, step) for step in saved.actions]
+        changed = sum(action.line_count for action in actions)
+        record_audit(
+            actor=actor,
+            action="segment.reuse_criteria",
+            obj=segment,
+            count=changed,
+            changes={"code": saved.code, "actions": len(actions)},
+        )
+    return changed

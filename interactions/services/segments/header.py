@@ -1,0 +1,202 @@
+"""Segment headers (DOMAIN §5): create, change (and propagate), delete.
+
+A segment is a worksheet: a header with the interaction settings shared by all
+lines, and one line per contact. Which header fields exist, which a chosen
+template fills and which line fields a header change re-derives is declared
+once in :mod:`interactions.models.values`.
+"""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from contacts.services import next_number
+from interactions.models import (
+    HEADER_FIELDS,
+    HEADER_TO_LINE_FIELDS,
+    TEMPLATE_HEADER_FALLBACK_FIELDS,
+    TEMPLATE_HEADER_FIELDS,
+    InteractionTemplate,
+    Segment,
+)
+from interactions.selectors.segments import lines_on_header_template
+from interactions.services.defaults import proposed_salesperson
+from interactions.services.segments.lines import line_expressions, rederive_lines
+from interactions.services.segments.worksheet import (
+    check_fields,
+    field_changes,
+    lock_segment,
+)
+from interactions.services.sql import concrete_field
+from interactions_crm.platform.actors import Actor, user_or_none
+from interactions_crm.platform.audit import record_audit
+from interactions_crm.platform.validation import FieldErrors
+
+SEGMENT_SERIES = "SEGMENT"
+
+
+def _attname(model: type[Segment] | type[InteractionTemplate], name: str) -> str:
+    """The attribute holding field ``name``'s value (a foreign key's id)."""
+    return concrete_field(model, name).attname
+
+
+def _apply_template(
+    segment: Segment, template: InteractionTemplate | None, given: Iterable[str]
+) -> None:
+    """Copy the template's settings to the header, except fields given explicitly.
+
+    Fallback values (the campaign) are copied only when the header has none.
+    """
+    if template is None:
+        return
+    copied = {**TEMPLATE_HEADER_FIELDS}
+    for header_field, template_field in TEMPLATE_HEADER_FALLBACK_FIELDS.items():
+        if getattr(segment, _attname(Segment, header_field)) is None:
+            copied[header_field] = template_field
+    for header_field, template_field in copied.items():
+        if header_field not in given:
+            setattr(
+                segment,
+                _attname(Segment, header_field),
+                getattr(template, _attname(InteractionTemplate, template_field)),
+            )
+
+
+def _validate_header(segment: Segment) -> None:
+    """Refuse an invalid header (or a blocked salesperson) with field messages."""
+    errors: FieldErrors = {}
+    try:
+        segment.full_clean(exclude=["no", "created_by", "attachment"])
+    except ValidationError as error:
+        for field, messages in error.message_dict.items():
+            errors[field] = [*messages]
+    if segment.salesperson is not None and segment.salesperson.blocked:
+        errors.setdefault("salesperson", []).append(
+            _("Salesperson %(code)s is blocked.") % {"code": segment.salesperson.code}
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
+def insert_segment(*, actor: Actor, **header: Any) -> Segment:
+    """Create a segment without auditing (callers record the event)."""
+    check_fields(header, HEADER_FIELDS, "segment header")
+    segment = Segment(created_by=user_or_none(actor), **header)
+    if "date" not in header:
+        segment.date = timezone.localdate()
+    if "salesperson" not in header:
+        segment.salesperson = proposed_salesperson(actor)
+    _apply_template(segment, header.get("template"), header)
+    _validate_header(segment)
+    segment.no = next_number(series_code=SEGMENT_SERIES)
+    segment.save()
+    return segment
+
+
+def create_segment(*, actor: Actor, **header: Any) -> Segment:
+    """Create a segment header with the next number of the SEGMENT series.
+
+    ``header`` takes the fields in :data:`HEADER_FIELDS` (model instances for
+    salesperson, campaign, template). Date defaults to today, salesperson to
+    the actor's; a template fills the header's template settings (cost,
+    duration, flow, correspondence type, language, campaign if none) unless
+    given explicitly.
+    """
+    with transaction.atomic():
+        segment = insert_segment(actor=actor, **header)
+        record_audit(
+            actor=actor,
+            action="segment.create",
+            obj=segment,
+            changes={"no": segment.no, **field_changes(segment, header)},
+        )
+    return segment
+
+
+def update_segment_header(
+    *,
+    actor: Actor,
+    segment: Segment,
+    update_lines: bool = False,
+    **fields: Any,
+) -> Segment:
+    """Change header fields; with ``update_lines`` also the lines they apply to.
+
+    Choosing another template re-applies its settings to the header (except
+    fields given in the same call); with ``update_lines`` every line then
+    takes the new template and header values (NAV: a template change updates
+    all lines). Other changes update only the lines still on the header's
+    template (:func:`lines_on_header_template`) — lines personalised with
+    another template are left alone. Clearing the campaign clears campaign
+    target/response unless given.
+    """
+    check_fields(fields, HEADER_FIELDS, "segment header")
+    with transaction.atomic():
+        segment = lock_segment(segment)
+        before = {name: getattr(segment, name) for name in HEADER_FIELDS}
+        lines_before = lines_on_header_template(segment)
+        for name, value in fields.items():
+            setattr(segment, name, value)
+        template_changed = before["template"] != segment.template
+        if template_changed:
+            _apply_template(segment, segment.template, fields)
+        if (
+            "campaign" in fields
+            and segment.campaign is None
+            and before["campaign"] is not None
+        ):
+            for flag in ("campaign_target", "campaign_response"):
+                if flag not in fields:
+                    setattr(segment, flag, False)
+        changed = [
+            name for name in HEADER_FIELDS if getattr(segment, name) != before[name]
+        ]
+        _validate_header(segment)
+        segment.save()
+        updated = 0
+        if update_lines and changed:
+            if template_changed:
+                updated = rederive_lines(
+                    segment,
+                    actor,
+                    segment.lines.all(),
+                    line_expressions(segment, actor).keys(),
+                )
+            else:
+                line_fields = {
+                    line_field
+                    for name in changed
+                    for line_field in HEADER_TO_LINE_FIELDS.get(name, ())
+                }
+                updated = rederive_lines(segment, actor, lines_before, line_fields)
+        if changed:
+            record_audit(
+                actor=actor,
+                action="segment.update",
+                obj=segment,
+                count=max(updated, 1),
+                changes={
+                    **field_changes(segment, changed),
+                    "lines_updated": updated,
+                },
+            )
+    return segment
+
+
+def delete_segment(*, actor: Actor, segment: Segment) -> None:
+    """Delete an unlogged segment with its lines and criteria actions."""
+    with transaction.atomic():
+        segment = lock_segment(segment)
+        lines = segment.lines.count()
+        record_audit(
+            actor=actor,
+            action="segment.delete",
+            obj=segment,
+            count=max(lines, 1),
+            changes={"no": segment.no, "lines": lines},
+        )
+        segment.delete()
