@@ -17,10 +17,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from interactions.models import InteractionLogEntry, LoggedSegment
+from interactions.selectors import logged_segments_with_counts
 from interactions.services import resend_entries
 from interactions.services.segments import (
     delete_canceled_logged_segments,
-    logged_segments_with_counts,
     switch_canceled_logged_segments,
 )
 from interactions_crm.platform.actors import user_or_none

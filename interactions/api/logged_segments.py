@@ -24,10 +24,10 @@ from interactions.api.common import (
 )
 from interactions.api.entries.serializers import CancelEntriesSerializer
 from interactions.models import LoggedSegment
+from interactions.selectors import logged_segments_with_counts
 from interactions.services.segments import (
     cancel_logged_segments,
     delete_canceled_logged_segments,
-    logged_segments_with_counts,
     uncancel_logged_segments,
 )
 from interactions_crm.platform.actors import user_or_none

@@ -1,6 +1,7 @@
 """Logged segments as people read them (DOMAIN §6.5; NAV "Logged Segments").
 
-:func:`logged_segments_with_counts` is the one implementation of NAV's "No. of
+:func:`~interactions.selectors.segments.logged_segments_with_counts` is the one
+implementation of NAV's "No. of
 Interactions": it counts the entries whose canceled state is the logged
 segment's own (an active one counts its active entries, a canceled one its
 canceled entries), as a correlated subquery on ``entry_logged_segment_idx``,
@@ -10,27 +11,11 @@ so a page counts only its own rows, never the whole log.
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Q, QuerySet
 
 from interactions.models import InteractionLogEntry, LoggedSegment
+from interactions.selectors.segments import logged_segments_with_counts
 from interactions_crm.platform.models import AuditEvent
-
-
-def logged_segments_with_counts() -> QuerySet[LoggedSegment]:
-    """Logged segments annotated with ``entry_count`` (NAV "No. of Interactions")."""
-    entries = (
-        InteractionLogEntry.objects.filter(
-            logged_segment=OuterRef("pk"), canceled=OuterRef("canceled")
-        )
-        .order_by()
-        .values("logged_segment")
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
-    return LoggedSegment.objects.annotate(
-        entry_count=Coalesce(Subquery(entries, output_field=IntegerField()), 0)
-    )
 
 
 def logged_segment_rows(
