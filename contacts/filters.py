@@ -18,8 +18,7 @@ from contacts.models import (
 )
 
 
-# django-filter ships no type hints: its classes are ``Any`` to mypy.
-class YesNoAllWidget(BooleanWidget):  # type: ignore[misc]
+class YesNoAllWidget(BooleanWidget):
     """``true``/``false`` like the API, with "All" for no filter."""
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
@@ -27,7 +26,7 @@ class YesNoAllWidget(BooleanWidget):  # type: ignore[misc]
         self.choices = (("", _("All")), ("true", _("Yes")), ("false", _("No")))
 
 
-class ContactFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+class ContactFilterSet(django_filters.FilterSet):
     """Search and filter contacts (DOMAIN §2).
 
     Code tables are chosen by their business key (salesperson ``code``,

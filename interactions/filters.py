@@ -15,8 +15,7 @@ from interactions.models import (
 )
 
 
-# django-filter ships no type hints: FilterSet is ``Any`` to mypy.
-class EntryFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+class EntryFilterSet(django_filters.FilterSet):
     """Every filter of the Interaction Log Entries page (DOMAIN §6.1).
 
     Related records are filtered by their business key (contact ``no``,

@@ -6,10 +6,11 @@
 * Amount fields with the precision of the model columns they feed.
 """
 
-from collections.abc import Mapping
 from typing import Any
 
 from rest_framework import serializers
+
+from interactions.models.choices import DecimalSize
 
 VIEW_ENTRY = "interactions.view_interactionlogentry"
 ADD_ENTRY = "interactions.add_interactionlogentry"
@@ -27,9 +28,7 @@ MAX_BULK_ENTRIES = 1000
 BIGINT_MAX = 2**63 - 1
 
 
-def amount_field(
-    precision: Mapping[str, int], **kwargs: Any
-) -> serializers.DecimalField:
+def amount_field(precision: DecimalSize, **kwargs: Any) -> serializers.DecimalField:
     """A non-negative decimal with a column's ``precision`` (``MONEY``, ``MINUTES``).
 
     ``kwargs`` go to the field (``required``, ``allow_null`` …).
