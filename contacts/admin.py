@@ -4,10 +4,8 @@ Contacts and their business relations are written through
 ``contacts.services``; the code tables — salespeople, the classification codes
 segments select on (business relations, job responsibilities, industry groups,
 mailing groups) and the number series — are master data written through the
-master-data service (:class:`ContactsMasterDataAdmin`). That service knows
-which interaction log entries refer to a salesperson (DOMAIN §8), so the
-interactions app, above this one, binds it
-(``interactions_crm.platform.admin.bind_master_data_writes``).
+master-data service (``contacts.services.MASTER_DATA_WRITES``), which refuses
+to delete a salesperson that interaction log entries refer to (DOMAIN §8).
 """
 
 from typing import Any, cast
@@ -31,6 +29,7 @@ from contacts.models import (
     Salesperson,
 )
 from contacts.services import (
+    MASTER_DATA_WRITES,
     create_contact,
     delete_contact,
     set_business_relations,
@@ -289,7 +288,9 @@ def _spec(relation: ContactBusinessRelation) -> tuple[str, str, str]:
 
 
 class ContactsMasterDataAdmin(MasterDataAdmin[ModelT]):
-    """A code table of this app, written through the bound master-data service."""
+    """A code table of this app, written through its master-data service."""
+
+    writes = MASTER_DATA_WRITES
 
 
 @admin.register(Salesperson)

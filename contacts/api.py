@@ -38,7 +38,12 @@ from contacts.serializers import (
     SalespersonSerializer,
     UpdateContactSerializer,
 )
-from contacts.services import create_contact, delete_contact, update_contact
+from contacts.services import (
+    MASTER_DATA_WRITES,
+    create_contact,
+    delete_contact,
+    update_contact,
+)
 from interactions_crm.platform.actors import user_or_none
 from interactions_crm.platform.api.errors import conflict_on_refusal
 from interactions_crm.platform.api.idempotency import idempotent
@@ -118,9 +123,8 @@ class ContactViewSet(
 
 
 # --- Master data: salespeople and the classification code tables --------------
-# Written through the master-data service that the URLconf binds
-# (``interactions_crm.api``): deleting one that interaction log entries use is
-# refused, and that rule is the interactions app's.
+# Written through ``contacts.services.MASTER_DATA_WRITES``: deleting one that
+# interaction log entries use is refused (409).
 
 
 class SalespersonViewSet(DeletableMasterDataViewSet):
@@ -129,6 +133,7 @@ class SalespersonViewSet(DeletableMasterDataViewSet):
     queryset = Salesperson.objects.all()
     serializer_class = SalespersonSerializer
     lookup_field = "code"
+    writes = MASTER_DATA_WRITES
 
 
 class BusinessRelationViewSet(DeletableMasterDataViewSet):
@@ -137,24 +142,28 @@ class BusinessRelationViewSet(DeletableMasterDataViewSet):
     queryset = BusinessRelation.objects.all()
     serializer_class = BusinessRelationSerializer
     lookup_field = "code"
+    writes = MASTER_DATA_WRITES
 
 
 class JobResponsibilityViewSet(DeletableMasterDataViewSet):
     queryset = JobResponsibility.objects.all()
     serializer_class = JobResponsibilitySerializer
     lookup_field = "code"
+    writes = MASTER_DATA_WRITES
 
 
 class IndustryGroupViewSet(DeletableMasterDataViewSet):
     queryset = IndustryGroup.objects.all()
     serializer_class = IndustryGroupSerializer
     lookup_field = "code"
+    writes = MASTER_DATA_WRITES
 
 
 class MailingGroupViewSet(DeletableMasterDataViewSet):
     queryset = MailingGroup.objects.all()
     serializer_class = MailingGroupSerializer
     lookup_field = "code"
+    writes = MASTER_DATA_WRITES
 
 
 MASTER_DATA_VIEWSETS: tuple[type[DeletableMasterDataViewSet], ...] = (

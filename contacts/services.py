@@ -5,11 +5,11 @@ Each writes its audit event (DOMAIN §9) through the platform's
 interactions app (import-linter's layers contract, ``make lint``).
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import F, ProtectedError, RestrictedError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -20,7 +20,9 @@ from contacts.models import (
     Contact,
     ContactBusinessRelation,
     NumberSeries,
+    Salesperson,
 )
+from interactions_crm.platform import masterdata as platform_masterdata
 from interactions_crm.platform.actors import Actor
 from interactions_crm.platform.audit import record_audit
 from interactions_crm.platform.changes import diff, field_values
@@ -376,3 +378,65 @@ def delete_contact(*, actor: Actor, contact: Contact) -> None:
                     ]
                 }
             ) from exc
+
+
+# --- master data ------------------------------------------------------------
+
+#: Master data that interaction log entries refer to: model -> (business key,
+#: reverse relation to the entries). The interactions app adds its own tables.
+ENTRY_REFERENCES: dict[type[models.Model], tuple[str, str]] = {
+    Salesperson: ("code", "interaction_entries"),
+}
+
+
+def entries_refusal(
+    instance: models.Model, references: Mapping[type[models.Model], tuple[str, str]]
+) -> Callable[[], str | None]:
+    """The DOMAIN §8 check: refused while interaction log entries refer to it."""
+
+    def check() -> str | None:
+        reference = references.get(type(instance))
+        if reference is None:
+            return None
+        count = getattr(instance, reference[1]).count()
+        if not count:
+            return None
+        return ngettext(
+            "Cannot delete %(model)s %(key)s: %(count)d interaction "
+            "log entry refers to it.",
+            "Cannot delete %(model)s %(key)s: %(count)d interaction "
+            "log entries refer to it.",
+            count,
+        ) % {
+            "model": instance._meta.verbose_name,
+            "key": master_key(instance, references),
+            "count": count,
+        }
+
+    return check
+
+
+def master_key(
+    instance: models.Model, references: Mapping[type[models.Model], tuple[str, str]]
+) -> str:
+    """How a message names a master-data row: its business key where known."""
+    reference = references.get(type(instance))
+    return str(getattr(instance, reference[0])) if reference else str(instance)
+
+
+def delete_master_record(*, actor: Actor, instance: models.Model) -> None:
+    """Delete a salesperson or code-table row; refused while it is in use (§8)."""
+    if isinstance(instance, Contact):
+        raise TypeError("Contacts are deleted by contacts.services.delete_contact")
+    platform_masterdata.delete_master_record(
+        actor=actor,
+        instance=instance,
+        in_use=entries_refusal(instance, ENTRY_REFERENCES),
+        key=master_key(instance, ENTRY_REFERENCES),
+    )
+
+
+#: How contacts' admin pages and API endpoints write their master data.
+MASTER_DATA_WRITES = platform_masterdata.MasterDataWrites(
+    save=platform_masterdata.save_master_record, delete=delete_master_record
+)

@@ -18,9 +18,7 @@ from rest_framework.views import APIView
 
 from contacts import api as contacts_api
 from interactions import api as interactions_api
-from interactions.api.masterdata import MASTER_DATA_WRITES
 from interactions_crm.platform.api.jobs import BackgroundJobViewSet
-from interactions_crm.platform.api.masterdata import bind_master_data_writes
 
 app_name = "api"
 
@@ -41,11 +39,6 @@ class NotFoundView(APIView):
         super().initial(request, *args, **kwargs)
         raise NotFound()
 
-
-# Contacts' code tables and salespeople are written through the master-data
-# service of interactions (deleting one that entries use is refused), which
-# contacts may not import; bound here, where both apps are composed.
-bind_master_data_writes(MASTER_DATA_WRITES, contacts_api.MASTER_DATA_VIEWSETS)
 
 router = Router()
 router.register("contacts", contacts_api.ContactViewSet, basename="contact")

@@ -18,28 +18,16 @@ from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from contacts.admin import ContactsMasterDataAdmin
 from interactions.models import Attachment, Campaign, InteractionGroup
 from interactions.services.masterdata import (
+    MASTER_DATA_WRITES,
     create_campaign,
-    delete_master_record,
-    save_master_record,
 )
 from interactions_crm.platform.actors import user_or_none
 from interactions_crm.platform.admin import (
     MasterDataAdmin,
-    MasterDataWrites,
     ModelT,
-    bind_master_data_writes,
 )
-
-#: The service every master-data page writes through, contacts' code tables
-#: too: the deletion rules (DOMAIN §8) know which entries refer to a row.
-MASTER_DATA_WRITES = MasterDataWrites(
-    save=save_master_record, delete=delete_master_record
-)
-
-bind_master_data_writes(MASTER_DATA_WRITES, [ContactsMasterDataAdmin])
 
 
 class InteractionsMasterDataAdmin(MasterDataAdmin[ModelT]):

@@ -4,8 +4,7 @@ campaigns, and which template records each document type.
 Groups, templates and campaigns are master-data tables by business key
 (``interactions_crm.platform.api.masterdata``) written through
 ``interactions.services.masterdata``: deleting one that interaction log
-entries use is refused (409). :data:`MASTER_DATA_WRITES` is that service; the
-URLconf binds it to contacts' code tables too.
+entries use is refused (409).
 """
 
 from typing import Any
@@ -24,9 +23,8 @@ from interactions.models import (
     InteractionTemplate,
 )
 from interactions.services.masterdata import (
+    MASTER_DATA_WRITES,
     create_campaign,
-    delete_master_record,
-    save_master_record,
 )
 from interactions.services.setup import document_setup_rows, set_document_template
 from interactions_crm.platform.actors import user_or_none
@@ -36,15 +34,7 @@ from interactions_crm.platform.api.fields import (
     optional_by_key,
 )
 from interactions_crm.platform.api.idempotency import idempotent
-from interactions_crm.platform.api.masterdata import (
-    DeletableMasterDataViewSet,
-    MasterDataWrites,
-)
-
-MASTER_DATA_WRITES = MasterDataWrites(
-    save=save_master_record, delete=delete_master_record
-)
-
+from interactions_crm.platform.api.masterdata import DeletableMasterDataViewSet
 
 # --- Serializers -----------------------------------------------------------------
 

@@ -14,14 +14,12 @@ write (audit events, jobs, idempotency keys).
 """
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any, ClassVar, Protocol, TypeVar, cast
+from typing import Any, ClassVar, TypeVar, cast
 
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected as django_delete_selected
 from django.contrib.admin.utils import quote
 from django.contrib.admin.views.main import PAGE_VAR
-from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import (
     ImproperlyConfigured,
     ValidationError,
@@ -37,6 +35,7 @@ from django.utils.translation import gettext_lazy as _
 
 from interactions_crm.platform.actors import user_or_none
 from interactions_crm.platform.forms import add_service_errors
+from interactions_crm.platform.masterdata import MasterDataWrites
 from interactions_crm.platform.models import AuditEvent, BackgroundJob, IdempotencyKey
 
 ModelT = TypeVar("ModelT", bound=models.Model)
@@ -221,42 +220,13 @@ class ServiceAdmin(admin.ModelAdmin[ModelT]):
 # --- master data: written through the service its app binds -------------------
 
 
-class SaveRecord(Protocol):
-    """Validate and save a master-data row, and audit the change."""
-
-    def __call__(
-        self,
-        *,
-        actor: AbstractBaseUser | None,
-        instance: models.Model,
-        created: bool,
-        changed_fields: list[str],
-    ) -> models.Model: ...
-
-
-class DeleteRecord(Protocol):
-    """Delete a master-data row; ``ValidationError`` while it is in use."""
-
-    def __call__(
-        self, *, actor: AbstractBaseUser | None, instance: models.Model
-    ) -> None: ...
-
-
-@dataclass(frozen=True)
-class MasterDataWrites:
-    """The service functions a master-data admin writes through."""
-
-    save: SaveRecord
-    delete: DeleteRecord
-
-
 class MasterDataAdmin(ServiceAdmin[ModelT]):
     """Master data saved and deleted through the master-data service (§8, §9).
 
-    The platform does not know that service (the apps own the rules, e.g.
-    which entries still refer to a salesperson): an admin names it in
-    ``writes``, or the app that owns the rules binds it with
-    :func:`bind_master_data_writes`. Unbound, every write is refused.
+    The app owning the table names the service in ``writes``
+    (:class:`~interactions_crm.platform.masterdata.MasterDataWrites`; it knows
+    the rules, e.g. which entries still refer to a salesperson). Without one,
+    every write is refused.
     """
 
     writes: ClassVar[MasterDataWrites | None] = None
@@ -266,7 +236,7 @@ class MasterDataAdmin(ServiceAdmin[ModelT]):
         if self.writes is None:
             raise ImproperlyConfigured(
                 f"{type(self).__name__} has no master-data service to write "
-                "through: set its `writes` or call bind_master_data_writes()."
+                "through: set its `writes`."
             )
         return self.writes
 
@@ -303,14 +273,6 @@ class MasterDataAdmin(ServiceAdmin[ModelT]):
                 created=False,
                 changed_fields=list(changed_fields),
             )
-
-
-def bind_master_data_writes(
-    writes: MasterDataWrites, admins: Iterable[type[MasterDataAdmin[Any]]]
-) -> None:
-    """Let ``admins`` write through ``writes`` (done by the app owning the rules)."""
-    for model_admin in admins:
-        model_admin.writes = writes
 
 
 # --- large tables: no COUNT(*) ---------------------------------------------

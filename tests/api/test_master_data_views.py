@@ -9,11 +9,10 @@ say so, never save rows without the rules and the audit.
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-import interactions_crm.api  # noqa: F401  (the URLconf binds the services)
 from contacts import api as contacts_api
 from contacts.models import MailingGroup
 from contacts.serializers import MailingGroupSerializer
-from interactions.api.masterdata import MASTER_DATA_WRITES
+from contacts.services import MASTER_DATA_WRITES
 from interactions_crm.platform.api.masterdata import DeletableMasterDataViewSet
 from interactions_crm.platform.models import AuditEvent
 

@@ -8,16 +8,12 @@ through the master-data service (validation, the deletion rules of DOMAIN §8,
 the audit of §9), never by ``serializer.save()``. The model permissions
 (add/change/delete) make the writes an administrator's.
 
-The platform does not know the service (it knows the apps' rules); a viewset
-names it in ``writes`` (:class:`MasterDataWrites`), or whoever composes the
-apps binds it with :func:`bind_master_data_writes`.
+The app owning a table names its service in ``writes``
+(:class:`~interactions_crm.platform.masterdata.MasterDataWrites`).
 """
 
-from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Any, ClassVar, Protocol
+from typing import Any, ClassVar
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Model
 from rest_framework import mixins, status, viewsets
@@ -29,33 +25,7 @@ from interactions_crm.platform.actors import user_or_none
 from interactions_crm.platform.api.errors import conflict_on_refusal
 from interactions_crm.platform.api.idempotency import idempotent
 from interactions_crm.platform.api.pagination import KeysetPagination
-
-
-class SaveRecord(Protocol):
-    """Validate and save a master-data row, and audit the change."""
-
-    def __call__(
-        self,
-        *,
-        actor: AbstractBaseUser | None,
-        instance: Model,
-        created: bool,
-        changed_fields: list[str],
-    ) -> Model: ...
-
-
-class DeleteRecord(Protocol):
-    """Delete a master-data row; ``ValidationError`` while it is in use."""
-
-    def __call__(self, *, actor: AbstractBaseUser | None, instance: Model) -> None: ...
-
-
-@dataclass(frozen=True)
-class MasterDataWrites:
-    """The service functions a master-data endpoint writes through."""
-
-    save: SaveRecord
-    delete: DeleteRecord
+from interactions_crm.platform.masterdata import MasterDataWrites
 
 
 class MasterDataViewSet(
@@ -80,7 +50,7 @@ class MasterDataViewSet(
         if self.writes is None:
             raise ImproperlyConfigured(
                 f"{type(self).__name__} has no master-data service to write "
-                "through: set its `writes` or call bind_master_data_writes()."
+                "through: set its `writes`."
             )
         return self.writes
 
@@ -137,11 +107,3 @@ class DeletableMasterDataViewSet(MasterDataViewSet):
                 actor=user_or_none(request.user), instance=instance
             )
         return Response(status=status.HTTP_204_NO_CONTENT)
-
-
-def bind_master_data_writes(
-    writes: MasterDataWrites, viewsets: Iterable[type[MasterDataViewSet]]
-) -> None:
-    """Let ``viewsets`` write through ``writes`` (done where the apps are composed)."""
-    for viewset in viewsets:
-        viewset.writes = writes
