@@ -38,6 +38,13 @@ from interactions.services.masterdata import (
     save_master_record,
 )
 from interactions.services.merge import MERGE_FIELDS
+from interactions.services.privacy import (
+    ErasureResult,
+    erase_contact,
+    erasure_counts,
+    export_contact_data,
+    register_personal_data,
+)
 from interactions.services.segments import (
     add_contact_to_segment,
     add_contacts,
@@ -123,4 +130,13 @@ __all__ += [
     "uncancel_logged_segments",
     "update_segment_header",
     "update_segment_line",
+]
+
+# A person's data (issue #10 item 6).
+__all__ += [
+    "ErasureResult",
+    "erase_contact",
+    "erasure_counts",
+    "export_contact_data",
+    "register_personal_data",
 ]
