@@ -125,9 +125,7 @@ def test_one_audit_event_records_the_erasure_with_its_counts(marked_person, admi
     assert counts["segment_lines"] == 2  # the line and its "go back" snapshot
 
 
-def test_audit_events_about_the_person_keep_action_and_count(
-    marked_person, admin_user
-):
+def test_audit_events_about_the_person_keep_action_and_count(marked_person, admin_user):
     actions_before = sorted(
         AuditEvent.objects.filter(
             object_type="contacts.contact", object_id=str(marked_person.pk)
@@ -187,9 +185,7 @@ def test_a_comment_added_after_erasure_is_erased_by_the_next_run(
     assert not EntryComment.objects.filter(text="Late note").exists()
 
 
-def test_a_stale_confirmation_is_refused_and_nothing_changes(
-    marked_person, admin_user
-):
+def test_a_stale_confirmation_is_refused_and_nothing_changes(marked_person, admin_user):
     from interactions.services import add_comment
 
     shown = erasure_counts(contact=marked_person)

@@ -28,11 +28,14 @@ from interactions.services.privacy.erasure import (
     describe_counts,
     erase_contact,
     erasure_counts,
+    labelled_counts,
 )
-from interactions.services.privacy.export import export_contact_data
+from interactions.services.privacy.export import archive_name, export_contact_data
 from interactions.services.privacy.registry import (
     ERASE_PERMISSIONS,
+    ERASE_REFUSED,
     EXPORT_PERMISSIONS,
+    EXPORT_REFUSED,
     ErasureScope,
     may_erase_personal_data,
     may_export_personal_data,
@@ -41,14 +44,18 @@ from interactions.services.privacy.registry import (
 )
 
 __all__ = [
+    "archive_name",
     "ERASE_PERMISSIONS",
+    "ERASE_REFUSED",
     "EXPORT_PERMISSIONS",
+    "EXPORT_REFUSED",
     "ErasureResult",
     "ErasureScope",
     "describe_counts",
     "erase_contact",
     "erasure_counts",
     "export_contact_data",
+    "labelled_counts",
     "may_erase_personal_data",
     "may_export_personal_data",
     "pseudonym",

@@ -58,12 +58,23 @@ COUNT_LABELS = {
 }
 
 
+def labelled_counts(counts: Mapping[str, int]) -> list[tuple[str, int]]:
+    """``(translated label, count)`` for every non-zero count.
+
+    A section registered elsewhere with a label not in :data:`COUNT_LABELS`
+    shows its key.
+    """
+    return [
+        (str(COUNT_LABELS.get(label, label)), count)
+        for label, count in counts.items()
+        if count
+    ]
+
+
 def describe_counts(counts: Mapping[str, int]) -> str:
     """ "3 entries' text, 2 comments, …" for a message (only non-zero counts)."""
     return ", ".join(
-        f"{count} {COUNT_LABELS.get(label, label)}"
-        for label, count in counts.items()
-        if count
+        f"{count} {label}" for label, count in labelled_counts(counts)
     ) or str(_("nothing"))
 
 

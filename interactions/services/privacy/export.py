@@ -13,6 +13,11 @@ from interactions_crm.platform.actors import Actor
 from interactions_crm.platform.audit import record_audit
 
 
+def archive_name(contact: Contact) -> str:
+    """The download's file name: ``personal-data-<no>.zip``."""
+    return f"personal-data-{contact.no}.zip"
+
+
 def _json_bytes(data: Any) -> bytes:
     return json.dumps(
         data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AbstractUser, AnonymousUser
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from contacts.models import Contact
 from interactions.models import InteractionLogEntry
@@ -54,6 +55,16 @@ ENTRY_TEXT_FIELDS = (
 )
 # Shorter values would match unrelated text ("AS", "22").
 MIN_NEEDLE_LENGTH = 4
+
+
+EXPORT_REFUSED = _(
+    "Exporting personal data needs staff status and the permissions to view "
+    "contacts and interaction log entries."
+)
+ERASE_REFUSED = _(
+    "Erasing personal data needs staff status and the permissions to change and "
+    "delete contacts and change interaction log entries."
+)
 
 
 def _staff_holding(
