@@ -85,7 +85,7 @@ class PersonalDataView(APIView):
         return response
 
 
-class EraseRequestSerializer(serializers.Serializer[Any]):
+class ErasureConfirmationSerializer(serializers.Serializer[Any]):
     confirm = serializers.CharField(
         help_text="The contact number again, to confirm the erasure."
     )
@@ -111,13 +111,13 @@ class EraseView(APIView):
 
     @extend_schema(
         operation_id="contacts_erase_create",
-        request=EraseRequestSerializer,
+        request=ErasureConfirmationSerializer,
         responses={200: ErasureResultSerializer},
     )
     def post(self, request: Request, contact_no: str) -> Response:
         """Erase the contact; 400 if ``confirm`` is not its number."""
         contact = _contact(contact_no)
-        serializer = EraseRequestSerializer(data=request.data)
+        serializer = ErasureConfirmationSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         if serializer.validated_data["confirm"] != contact.no:
             raise serializers.ValidationError(

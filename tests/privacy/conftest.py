@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.admin.models import CHANGE, LogEntry
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from contacts.models import Contact
@@ -59,6 +60,14 @@ TEXT_MARKERS = [
     "Qzxlinevia",
 ]
 MARKERS = [*PERSON_MARKERS.values(), *TEXT_MARKERS]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttle_counters():
+    """API throttle counters live in the cache; one test must not throttle the next."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)
