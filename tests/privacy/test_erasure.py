@@ -213,3 +213,55 @@ def test_a_company_without_persons_is_erased(admin_user):
 
     assert result.counts["contact_fields"] > 0
     assert Contact.objects.get(pk=company.pk).name.startswith("Erased contact")
+
+
+def test_a_shared_attachment_is_not_touched(admin_user, company, salesperson, settings):
+    """A logged segment's content is one attachment for all its entries."""
+    from interactions.models import Attachment
+    from interactions.services import (
+        add_contact_to_segment,
+        create_segment,
+        log_segment,
+    )
+
+    template = factories.TemplateFactory(code="NEWS", group__code="NEWS")
+    factories.TemplateContentFactory(template=template, body="Spring news")
+    segment = create_segment(
+        actor=admin_user, description="News", template=template, salesperson=salesperson
+    )
+    erased, other = (
+        factories.PersonFactory(company=company),
+        factories.PersonFactory(company=company),
+    )
+    for contact in (erased, other):
+        add_contact_to_segment(segment=segment, actor=admin_user, contact=contact)
+    log_segment(segment=segment, actor=admin_user)
+    shared = InteractionLogEntry.objects.get(contact=erased).attachment
+    assert shared is not None
+    assert InteractionLogEntry.objects.get(contact=other).attachment == shared
+
+    result = erase_contact(actor=admin_user, contact=erased)
+
+    assert result.counts["attachments"] == 1
+    assert InteractionLogEntry.objects.get(contact=erased).attachment is None
+    assert InteractionLogEntry.objects.get(contact=other).attachment == shared
+    assert Attachment.objects.get(pk=shared.pk).body == "Spring news"
+
+
+def test_an_attachment_of_its_own_is_deleted_with_its_file(
+    marked_person, admin_user, media_root, django_capture_on_commit_callbacks
+):
+    from interactions.models import Attachment
+
+    own = list(
+        Attachment.objects.filter(entries__contact=marked_person).values_list(
+            "pk", flat=True
+        )
+    )
+    assert len(list(media_root.rglob("*.txt"))) == 1
+
+    with django_capture_on_commit_callbacks(execute=True):
+        erase_contact(actor=admin_user, contact=marked_person)
+
+    assert not Attachment.objects.filter(pk__in=own).exists()
+    assert list(media_root.rglob("*.txt")) == []

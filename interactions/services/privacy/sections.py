@@ -15,7 +15,7 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import ProtectedError, Q, QuerySet, RestrictedError
 from django.utils import timezone
 
 from contacts.models import Contact
@@ -191,7 +191,9 @@ def _erase_attachments(scope: ErasureScope, apply: bool) -> dict[str, int]:
     """Detach every attachment; delete those only this contact's entries use.
 
     One shared with another contact's entry, a template or a segment is not
-    touched (the entry just no longer points to it). A stored file is deleted
+    touched (the entry just no longer points to it); one that another app's
+    row about this person still protects keeps its row, emptied. A stored
+    file is deleted
     after commit, and only when no other attachment row names it (a logged
     segment's attachments share the template's file).
     """
@@ -207,7 +209,16 @@ def _erase_attachments(scope: ErasureScope, apply: bool) -> dict[str, int]:
         segments__isnull=True,
     )
     files = {name for name in unused.values_list("file", flat=True) if name}
-    unused.delete()
+    for attachment in unused:
+        try:
+            with transaction.atomic():
+                attachment.delete()
+        except (ProtectedError, RestrictedError):
+            # Another app's row about this person (an outbox message) still
+            # points to it: keep the row, without its content.
+            Attachment.objects.filter(pk=attachment.pk).update(
+                file="", file_name="", content_type="", subject="", body=""
+            )
     still_used = set(
         Attachment.objects.filter(file__in=files).values_list("file", flat=True)
     )
