@@ -25,10 +25,18 @@ from interactions.services.privacy import (
 from interactions.web.privacy import archive_response
 
 
-def _one(
-    modeladmin: ContactAdmin, request: HttpRequest, queryset: QuerySet[Contact]
+def _selected_contact(
+    modeladmin: ContactAdmin,
+    request: HttpRequest,
+    queryset: QuerySet[Contact],
+    *,
+    allowed: bool,
+    refusal: str,
 ) -> Contact | None:
     """The one selected contact, or ``None`` with a message saying why not."""
+    if not allowed:
+        modeladmin.message_user(request, refusal, messages.ERROR)
+        return None
     contacts = list(queryset[:2])
     if len(contacts) != 1:
         modeladmin.message_user(
@@ -45,14 +53,13 @@ def export_personal_data(
     modeladmin: ContactAdmin, request: HttpRequest, queryset: QuerySet[Contact]
 ) -> FileResponse | None:
     """Download the selected contact's personal data as a ZIP (audited)."""
-    if not may_export_personal_data(request.user):
-        modeladmin.message_user(
-            request,
-            EXPORT_REFUSED,
-            messages.ERROR,
-        )
-        return None
-    contact = _one(modeladmin, request, queryset)
+    contact = _selected_contact(
+        modeladmin,
+        request,
+        queryset,
+        allowed=may_export_personal_data(request.user),
+        refusal=str(EXPORT_REFUSED),
+    )
     if contact is None:
         return None
     return archive_response(
@@ -65,14 +72,13 @@ def erase_personal_data(
     modeladmin: ContactAdmin, request: HttpRequest, queryset: QuerySet[Contact]
 ) -> HttpResponseRedirect | None:
     """Open the erasure confirmation of the selected contact."""
-    if not may_erase_personal_data(request.user):
-        modeladmin.message_user(
-            request,
-            ERASE_REFUSED,
-            messages.ERROR,
-        )
-        return None
-    contact = _one(modeladmin, request, queryset)
+    contact = _selected_contact(
+        modeladmin,
+        request,
+        queryset,
+        allowed=may_erase_personal_data(request.user),
+        refusal=str(ERASE_REFUSED),
+    )
     if contact is None:
         return None
     return redirect("interactions:contact-erase", no=contact.no)
