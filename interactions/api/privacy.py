@@ -7,7 +7,9 @@
 * ``POST /api/v1/contacts/{no}/erase/`` with ``{"confirm": "<no>"}`` (and
   optionally ``"expected"``: the counts a confirmation showed) — erases and
   answers 200 with the counts; erasing an erased contact again answers 200
-  with ``already_erased`` and changes nothing.
+  with ``already_erased`` and changes nothing. 400 when ``confirm`` is not the
+  contact's number; 409 for a company that still has persons, or when the
+  ``expected`` counts are stale.
 
 Access: staff status plus model permissions (no custom permission; see
 :mod:`interactions.services.privacy`), else 401/403.

@@ -107,7 +107,7 @@ def test_erase_with_stale_expected_counts_is_refused(officer_api, marked_person)
         format="json",
     )
 
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert "changed since the confirmation" in str(response.json())
     assert Contact.objects.get(pk=marked_person.pk).name == "Qzxname Nordmann"
 
@@ -117,5 +117,5 @@ def test_a_company_with_persons_is_refused(officer_api, company, person):
         erase_url(company), {"confirm": company.no}, format="json"
     )
 
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert "still has 1 person" in str(response.json())

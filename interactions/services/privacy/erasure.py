@@ -101,7 +101,8 @@ def _refuse_company_with_persons(contact: Contact) -> None:
                 "no person belongs to it.",
                 persons,
             )
-            % {"no": contact.no, "count": persons}
+            % {"no": contact.no, "count": persons},
+            code="state",
         )
 
 
@@ -150,7 +151,8 @@ def erase_contact(
                     "confirmation was shown (now: %(counts)s). Nothing was erased; "
                     "check the new counts and confirm again."
                 )
-                % {"no": contact.no, "counts": describe_counts(counts)}
+                % {"no": contact.no, "counts": describe_counts(counts)},
+                code="conflict",
             )
         if not any(counts.values()):
             return ErasureResult(contact_no=contact.no, already_erased=True)
