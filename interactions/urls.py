@@ -12,6 +12,7 @@ from interactions.web import (
     jobs,
     logged_segments,
     postponed,
+    privacy,
 )
 from interactions.web.entries import detail as entry
 from interactions.web.entries import log
@@ -173,5 +174,21 @@ urlpatterns = [
         "logged-segments/bulk/",
         logged_segments.LoggedSegmentBulkView.as_view(),
         name="loggedsegment-bulk",
+    ),
+    # A person's data: export and erasure (issue #10 item 6).
+    path(
+        "contacts/<str:no>/personal-data/",
+        privacy.PersonalDataView.as_view(),
+        name="contact-personal-data",
+    ),
+    path(
+        "contacts/<str:no>/personal-data/export/",
+        privacy.PersonalDataExportView.as_view(),
+        name="contact-personal-data-export",
+    ),
+    path(
+        "contacts/<str:no>/personal-data/erase/",
+        privacy.ContactEraseView.as_view(),
+        name="contact-erase",
     ),
 ]

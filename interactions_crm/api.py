@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 
 from contacts import api as contacts_api
 from interactions import api as interactions_api
+from interactions.api import privacy as privacy_api
 from interactions_crm.platform.api.jobs import BackgroundJobViewSet
 
 app_name = "api"
@@ -98,6 +99,16 @@ urlpatterns = [
         "document-events/",
         interactions_api.DocumentEventView.as_view(),
         name="document-event",
+    ),
+    path(
+        "contacts/<str:contact_no>/personal-data/",
+        privacy_api.PersonalDataView.as_view(),
+        name="contact-personal-data",
+    ),
+    path(
+        "contacts/<str:contact_no>/erase/",
+        privacy_api.EraseView.as_view(),
+        name="contact-erase",
     ),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path(

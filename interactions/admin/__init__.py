@@ -16,7 +16,9 @@ where a staff page has a form for the same purpose, the admin uses it.
   :mod:`~interactions.admin.entry_forms` the forms only the admin has;
 * :mod:`~interactions.admin.segments` — segments, their lines and saved
   criteria; :mod:`~interactions.admin.segment_actions` the criteria action
-  and log pages; :mod:`~interactions.admin.logged_segments` logged segments.
+  and log pages; :mod:`~interactions.admin.logged_segments` logged segments;
+* :mod:`~interactions.admin.privacy` — export and erase a person's data,
+  actions added to contacts' ``ContactAdmin``.
 
 Django's autodiscovery imports this package, which imports every module so
 that each registers its models.
@@ -31,6 +33,7 @@ from interactions.admin import (
     log,
     logged_segments,
     masterdata,
+    privacy,
     segments,
 )
 from interactions.admin.log import InteractionLogEntryAdmin
@@ -56,5 +59,6 @@ __all__ = [
     "log",
     "logged_segments",
     "masterdata",
+    "privacy",
     "segments",
 ]

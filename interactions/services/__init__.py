@@ -47,6 +47,13 @@ from interactions.services.postponed import (
     delete_postponed_entries,
     resume_interaction,
 )
+from interactions.services.privacy import (
+    ErasureResult,
+    erase_contact,
+    erasure_counts,
+    export_contact_data,
+    register_personal_data,
+)
 from interactions.services.segments import (
     add_contact_to_segment,
     add_contacts,
@@ -132,4 +139,13 @@ __all__ += [
     "uncancel_logged_segments",
     "update_segment_header",
     "update_segment_line",
+]
+
+# A person's data (issue #10 item 6).
+__all__ += [
+    "ErasureResult",
+    "erase_contact",
+    "erasure_counts",
+    "export_contact_data",
+    "register_personal_data",
 ]

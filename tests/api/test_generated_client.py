@@ -34,7 +34,11 @@ def crm_client(tmp_path_factory: pytest.TempPathFactory) -> ModuleType:
     schema = workdir / "schema.json"
     call_command("spectacular", "--file", str(schema), "--format", "openapi-json")
     config = workdir / "config.yaml"
-    config.write_text(f"post_hooks: []\npackage_name_override: {PACKAGE}\n")
+    config.write_text(
+        f"post_hooks: []\npackage_name_override: {PACKAGE}\n"
+        # The personal-data export is a ZIP: a binary body to the generator.
+        "content_type_overrides:\n  application/zip: application/octet-stream\n"
+    )
     generator = Path(sys.executable).with_name("openapi-python-client")
     subprocess.run(
         [
