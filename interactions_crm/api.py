@@ -18,6 +18,8 @@ from rest_framework.views import APIView
 
 from contacts import api as contacts_api
 from interactions import api as interactions_api
+from interactions.api.masterdata import SalespersonStatisticsView
+from interactions.api.template_content import TemplateContentViewSet
 from interactions_crm.platform.api.jobs import BackgroundJobViewSet
 
 app_name = "api"
@@ -60,6 +62,11 @@ router.register(
     basename="interaction-template",
 )
 router.register(
+    r"interaction-templates/(?P<template_code>[^/]+)/contents",
+    TemplateContentViewSet,
+    basename="interaction-template-content",
+)
+router.register(
     "interaction-template-setup",
     interactions_api.InteractionTemplateSetupViewSet,
     basename="interaction-template-setup",
@@ -98,6 +105,13 @@ urlpatterns = [
         "document-events/",
         interactions_api.DocumentEventView.as_view(),
         name="document-event",
+    ),
+    # Contacts' salesperson resource knows nothing of the log: its figures
+    # are served from the interactions app.
+    path(
+        "salespeople/<str:code>/statistics/",
+        SalespersonStatisticsView.as_view(),
+        name="salesperson-statistics",
     ),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path(
