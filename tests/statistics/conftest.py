@@ -16,6 +16,12 @@ from types import SimpleNamespace
 import pytest
 
 from tests import factories
+from tests.api.conftest import (  # noqa: F401  (the API clients, for test_api)
+    _fresh_throttle_counters,
+    admin_api,
+    anon_api,
+    outsider_api,
+)
 from tests.factories import make_entry
 
 JAN, FEB, MAR = dt.date(2026, 1, 15), dt.date(2026, 2, 15), dt.date(2026, 3, 15)

@@ -82,7 +82,7 @@ class MasterDataViewSet(
         )
 
     @idempotent
-    def create(self, request: Request) -> Response:
+    def create(self, request: Request, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         instance = self.perform_save(serializer, created=True)
