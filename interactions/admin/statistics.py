@@ -15,6 +15,7 @@ from typing import Any
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from contacts.admin import SalespersonAdmin
@@ -26,9 +27,15 @@ FIGURES = ("interaction_count", "interaction_cost", "interaction_duration")
 CAMPAIGN_FIGURES = (*FIGURES, "target_contacts_contacted", "contacts_responded")
 
 
-def _figure(obj: Any, name: str) -> Any:
-    """An annotated figure; ``None`` on the add form (nothing to count yet)."""
-    return getattr(obj, name, None)
+def _figure(obj: Any, name: str, decimals: int | None = None) -> Any:
+    """An annotated figure; ``None`` on the add form (nothing to count yet).
+
+    Sums are shown with ``decimals`` places, the same on every database.
+    """
+    value = getattr(obj, name, None)
+    if value is None or decimals is None:
+        return value
+    return number_format(value, decimals)
 
 
 class StatisticsAdminMixin(admin.ModelAdmin[Any]):
@@ -60,11 +67,11 @@ class StatisticsAdminMixin(admin.ModelAdmin[Any]):
 
     @admin.display(description=_("cost (LCY)"), ordering="interaction_cost")
     def interaction_cost(self, obj: Any) -> Any:
-        return _figure(obj, "interaction_cost")
+        return _figure(obj, "interaction_cost", 2)
 
     @admin.display(description=_("duration (min.)"), ordering="interaction_duration")
     def interaction_duration(self, obj: Any) -> Any:
-        return _figure(obj, "interaction_duration")
+        return _figure(obj, "interaction_duration", 2)
 
     @admin.display(
         description=_("target contacts contacted"),

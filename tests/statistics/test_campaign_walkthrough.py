@@ -8,6 +8,7 @@ import importlib.util
 from pathlib import Path
 
 import pytest
+from django.contrib.auth import get_user_model
 
 from interactions.demo import DEMO_USERNAME, seed
 from tests.api.conftest import token_client
@@ -25,8 +26,6 @@ def load_walkthrough():
 
 @pytest.mark.django_db
 def test_a_campaign_runs_through_the_api_alone():
-    from django.contrib.auth import get_user_model
-
     seed()
     walkthrough = load_walkthrough()
     client = token_client(get_user_model().objects.get(username=DEMO_USERNAME))

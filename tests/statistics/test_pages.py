@@ -10,6 +10,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from interactions.models import InteractionLogEntry, LoggedSegment
 from tests import factories
 from tests.conftest import grant
 from tests.statistics.conftest import ALL, FROM_FEB
@@ -147,8 +148,6 @@ def test_an_inverted_date_range_is_refused_on_the_field(staff_client, log, page)
 
 
 def test_the_campaign_card_lists_its_entries_and_logged_segments(staff_client, log):
-    from interactions.models import InteractionLogEntry, LoggedSegment
-
     logged = LoggedSegment.objects.create(
         segment_no="LS1",
         description="Messe",
