@@ -10,7 +10,6 @@ Canceled and postponed entries never count. Each page needs the view
 permission of its model; the entries need the log's.
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -57,6 +56,11 @@ class Kind:
     @property
     def is_campaign(self) -> bool:
         return self.model is Campaign
+
+    @property
+    def column_count(self) -> int:
+        """Columns of the list: key, descriptive columns, the figures."""
+        return 1 + len(self.columns) + (5 if self.is_campaign else 3)
 
     def list_url(self) -> str:
         return reverse(f"interactions:{self.name}-list")
@@ -111,8 +115,9 @@ KINDS = (CAMPAIGNS, TEMPLATES, GROUPS, SALESPEOPLE)
 
 
 def _cell(obj: Model, attribute: str) -> Any:
+    """A column's value: the attribute, or what the method returns."""
     value = getattr(obj, attribute)
-    return value() if isinstance(value, Callable) else value  # type: ignore[arg-type]
+    return value() if callable(value) else value
 
 
 class StatisticsView(StaffTemplateView):
