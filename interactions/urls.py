@@ -18,6 +18,7 @@ from interactions.web.entries import detail as entry
 from interactions.web.entries import log
 from interactions.web.segments import criteria, header, lines, worksheet
 from interactions.web.segments import log as segment_log
+from interactions.web.statistics import views as statistics
 from interactions.web.wizard import views as wizard
 
 app_name = "interactions"
@@ -191,4 +192,27 @@ urlpatterns = [
         privacy.ContactEraseView.as_view(),
         name="contact-erase",
     ),
+]
+
+# Statistics pages (DOMAIN §7): campaigns, templates, groups, salespeople.
+urlpatterns += [
+    route
+    for kind, prefix in (
+        (statistics.CAMPAIGNS, "campaigns"),
+        (statistics.TEMPLATES, "interaction-templates"),
+        (statistics.GROUPS, "interaction-groups"),
+        (statistics.SALESPEOPLE, "salespeople"),
+    )
+    for route in (
+        path(
+            f"{prefix}/",
+            statistics.StatisticsListView.as_view(kind=kind),
+            name=f"{kind.name}-list",
+        ),
+        path(
+            f"{prefix}/<str:key>/",
+            statistics.StatisticsCardView.as_view(kind=kind),
+            name=f"{kind.name}-detail",
+        ),
+    )
 ]

@@ -19,6 +19,8 @@ from rest_framework.views import APIView
 from contacts import api as contacts_api
 from interactions import api as interactions_api
 from interactions.api import privacy as privacy_api
+from interactions.api.masterdata import SalespersonStatisticsView
+from interactions.api.template_content import TemplateContentViewSet
 from interactions_crm.platform.api.jobs import BackgroundJobViewSet
 
 app_name = "api"
@@ -59,6 +61,11 @@ router.register(
     "interaction-templates",
     interactions_api.InteractionTemplateViewSet,
     basename="interaction-template",
+)
+router.register(
+    r"interaction-templates/(?P<template_code>[^/]+)/contents",
+    TemplateContentViewSet,
+    basename="interaction-template-content",
 )
 router.register(
     "interaction-template-setup",
@@ -109,6 +116,13 @@ urlpatterns = [
         "contacts/<str:contact_no>/erase/",
         privacy_api.EraseView.as_view(),
         name="contact-erase",
+    ),
+    # Contacts' salesperson resource knows nothing of the log: its figures
+    # are served from the interactions app.
+    path(
+        "salespeople/<str:code>/statistics/",
+        SalespersonStatisticsView.as_view(),
+        name="salesperson-statistics",
     ),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path(

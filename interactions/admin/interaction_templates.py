@@ -33,6 +33,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from interactions.admin.masterdata import InteractionsMasterDataAdmin
+from interactions.admin.statistics import FIGURES, StatisticsAdminMixin
 from interactions.models import (
     DocumentTemplateSetup,
     DocumentType,
@@ -78,7 +79,9 @@ class TemplateContentInline(
 
 
 @admin.register(InteractionTemplate)
-class InteractionTemplateAdmin(InteractionsMasterDataAdmin[InteractionTemplate]):
+class InteractionTemplateAdmin(
+    StatisticsAdminMixin, InteractionsMasterDataAdmin[InteractionTemplate]
+):
     list_display = [
         "code",
         "description",
@@ -91,7 +94,9 @@ class InteractionTemplateAdmin(InteractionsMasterDataAdmin[InteractionTemplate])
         "language",
         "campaign",
         "has_content",
+        *FIGURES,
     ]
+    readonly_fields = FIGURES
     list_filter = [
         "group",
         "information_flow",
@@ -132,6 +137,7 @@ class InteractionTemplateAdmin(InteractionsMasterDataAdmin[InteractionTemplate])
                 ]
             },
         ),
+        (_("Statistics"), {"fields": list(FIGURES)}),
     ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[InteractionTemplate]:

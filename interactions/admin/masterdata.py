@@ -9,16 +9,30 @@ every master-data page of this app (templates and their content too).
 Contacts' code tables (salespeople, classification codes, number series) have
 their pages in ``contacts.admin``; this module binds them to the same service,
 whose deletion rules know the entries that refer to a salesperson.
+
+Groups and campaigns show their figures (DOMAIN §7,
+:mod:`interactions.admin.statistics`).
 """
 
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import Count, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from interactions.models import Attachment, Campaign, InteractionGroup
+from interactions.admin.statistics import (
+    CAMPAIGN_FIGURES,
+    FIGURES,
+    StatisticsAdminMixin,
+)
+from interactions.models import (
+    Attachment,
+    Campaign,
+    InteractionGroup,
+    InteractionTemplate,
+)
 from interactions.services.masterdata import (
     MASTER_DATA_WRITES,
     create_campaign,
@@ -37,12 +51,29 @@ class InteractionsMasterDataAdmin(MasterDataAdmin[ModelT]):
 
 
 @admin.register(InteractionGroup)
-class InteractionGroupAdmin(InteractionsMasterDataAdmin[InteractionGroup]):
-    list_display = ["code", "description", "template_count"]
+class InteractionGroupAdmin(
+    StatisticsAdminMixin, InteractionsMasterDataAdmin[InteractionGroup]
+):
+    list_display = ["code", "description", "template_count", *FIGURES]
     search_fields = ["code", "description"]
+    readonly_fields = FIGURES
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[InteractionGroup]:
-        return super().get_queryset(request).annotate(_templates=Count("templates"))
+        # A subquery: a second join (templates) would multiply the figures.
+        templates = (
+            InteractionTemplate.objects.filter(group=OuterRef("pk"))
+            .order_by()
+            .values("group")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                _templates=Coalesce(Subquery(templates, output_field=IntegerField()), 0)
+            )
+        )
 
     @admin.display(description=_("templates"), ordering="_templates")
     def template_count(self, obj: InteractionGroup) -> int:
@@ -50,7 +81,7 @@ class InteractionGroupAdmin(InteractionsMasterDataAdmin[InteractionGroup]):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(InteractionsMasterDataAdmin[Campaign]):
+class CampaignAdmin(StatisticsAdminMixin, InteractionsMasterDataAdmin[Campaign]):
     list_display = [
         "no",
         "description",
@@ -58,7 +89,9 @@ class CampaignAdmin(InteractionsMasterDataAdmin[Campaign]):
         "starting_date",
         "ending_date",
         "salesperson",
+        *CAMPAIGN_FIGURES,
     ]
+    readonly_fields = CAMPAIGN_FIGURES
     list_filter = ["status", "salesperson"]
     search_fields = ["no", "description"]
     list_select_related = ["salesperson"]

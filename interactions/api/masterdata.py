@@ -1,5 +1,6 @@
 """Interaction master data in the API (DOMAIN §2): groups, templates,
-campaigns, and which template records each document type.
+campaigns, and which template records each document type — and their
+statistics (DOMAIN §7: ``{resource}/{key}/statistics/``, also for salespeople).
 
 Groups, templates and campaigns are master-data tables by business key
 (``interactions_crm.platform.api.masterdata``) written through
@@ -9,9 +10,11 @@ entries use is refused (409).
 
 from typing import Any
 
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import generics, mixins, serializers, viewsets
+from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -22,6 +25,7 @@ from interactions.models import (
     InteractionGroup,
     InteractionTemplate,
 )
+from interactions.selectors.statistics import date_range_error, statistics_of
 from interactions.services.masterdata import (
     MASTER_DATA_WRITES,
     create_campaign,
@@ -35,6 +39,7 @@ from interactions_crm.platform.api.fields import (
 )
 from interactions_crm.platform.api.idempotency import idempotent
 from interactions_crm.platform.api.masterdata import DeletableMasterDataViewSet
+from interactions_crm.platform.api.responses import created
 
 # --- Serializers -----------------------------------------------------------------
 
@@ -121,10 +126,93 @@ class SetDocumentTemplateSerializer(serializers.Serializer[Any]):
     template = by_key(InteractionTemplate, "code", allow_null=True)
 
 
+class DateRangeSerializer(serializers.Serializer[Any]):
+    """The statistics' optional date range (query parameters, both included)."""
+
+    date_from = serializers.DateField(
+        required=False, help_text=_("Count entries dated on or after this date.")
+    )
+    date_to = serializers.DateField(
+        required=False, help_text=_("Count entries dated on or before this date.")
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        error = date_range_error(attrs.get("date_from"), attrs.get("date_to"))
+        if error:
+            raise serializers.ValidationError({"date_to": [error]})
+        return attrs
+
+
+def _total_field(help_text: Any) -> serializers.DecimalField:
+    return serializers.DecimalField(
+        max_digits=20, decimal_places=2, read_only=True, help_text=help_text
+    )
+
+
+class StatisticsSerializer(serializers.Serializer[Any]):
+    """Figures of the counted entries (neither canceled nor postponed, §7)."""
+
+    date_from = serializers.DateField(allow_null=True, read_only=True)
+    date_to = serializers.DateField(allow_null=True, read_only=True)
+    count = serializers.IntegerField(
+        read_only=True, help_text=_("Number of interactions.")
+    )
+    cost = _total_field(_("Total cost (LCY)."))
+    duration = _total_field(_("Total duration in minutes."))
+
+
+class CampaignStatisticsSerializer(StatisticsSerializer):
+    """A campaign's figures: also the contacts it reached and that responded."""
+
+    target_contacts_contacted = serializers.IntegerField(
+        read_only=True,
+        help_text=_("Distinct contacts with a campaign-target entry."),
+    )
+    contacts_responded = serializers.IntegerField(
+        read_only=True,
+        help_text=_("Distinct contacts with a campaign-response entry."),
+    )
+
+
+def statistics_response(request: Request, obj: Any) -> Response:
+    """The figures of ``obj`` over the date range in the query (400 if invalid)."""
+    dates = DateRangeSerializer(data=request.query_params)
+    dates.is_valid(raise_exception=True)
+    figures = statistics_of(obj, **dates.validated_data)
+    figures.update(
+        date_from=dates.validated_data.get("date_from"),
+        date_to=dates.validated_data.get("date_to"),
+    )
+    output = (
+        CampaignStatisticsSerializer
+        if isinstance(obj, Campaign)
+        else StatisticsSerializer
+    )
+    return Response(output(figures).data)
+
+
+class StatisticsActionMixin:
+    """``GET {key}/statistics/``: the row's figures (view permission of the row)."""
+
+    get_object: Any
+
+    @extend_schema(
+        parameters=[DateRangeSerializer],
+        responses=StatisticsSerializer,
+        description=(
+            "Number of interactions, total cost and total duration over the "
+            "optional date range; canceled and postponed entries do not count."
+        ),
+    )
+    @action(detail=True, methods=["get"], url_path="statistics")
+    def statistics(self, request: Request, **kwargs: Any) -> Response:
+        return statistics_response(request, self.get_object())
+
+
 # --- Views -----------------------------------------------------------------------
 
 
-class InteractionGroupViewSet(DeletableMasterDataViewSet):
+class InteractionGroupViewSet(StatisticsActionMixin, DeletableMasterDataViewSet):
     """Interaction groups by code."""
 
     queryset = InteractionGroup.objects.all()
@@ -133,7 +221,7 @@ class InteractionGroupViewSet(DeletableMasterDataViewSet):
     writes = MASTER_DATA_WRITES
 
 
-class InteractionTemplateViewSet(DeletableMasterDataViewSet):
+class InteractionTemplateViewSet(StatisticsActionMixin, DeletableMasterDataViewSet):
     """Interaction templates by code."""
 
     queryset = InteractionTemplate.objects.select_related("group", "campaign")
@@ -158,9 +246,20 @@ class CampaignViewSet(DeletableMasterDataViewSet):
         campaign = create_campaign(
             actor=user_or_none(request.user), **serializer.validated_data
         )
-        return Response(
-            self.get_serializer(campaign).data, status=status.HTTP_201_CREATED
-        )
+        return created(self, self.get_serializer(campaign).data)
+
+    @extend_schema(
+        parameters=[DateRangeSerializer],
+        responses=CampaignStatisticsSerializer,
+        description=(
+            "Number of interactions, total cost and total duration, target "
+            "contacts contacted and contacts responded over the optional date "
+            "range; canceled and postponed entries do not count."
+        ),
+    )
+    @action(detail=True, methods=["get"], url_path="statistics")
+    def statistics(self, request: Request, no: str) -> Response:
+        return statistics_response(request, self.get_object())
 
 
 class InteractionTemplateSetupViewSet(
@@ -203,3 +302,25 @@ class InteractionTemplateSetupViewSet(
     )
     def partial_update(self, request: Request, document_type: str) -> Response:
         return self._update(request)
+
+
+class SalespersonStatisticsView(generics.GenericAPIView[Salesperson]):
+    """``salespeople/{code}/statistics/``: a salesperson's figures (§7).
+
+    Served from this app (contacts does not know the interaction log); needs
+    the salesperson's view permission like ``salespeople/{code}/``.
+    """
+
+    queryset = Salesperson.objects.all()
+
+    @extend_schema(
+        operation_id="salesperson_statistics",
+        parameters=[DateRangeSerializer],
+        responses=StatisticsSerializer,
+        description=(
+            "Number of interactions, total cost and total duration over the "
+            "optional date range; canceled and postponed entries do not count."
+        ),
+    )
+    def get(self, request: Request, code: str) -> Response:
+        return statistics_response(request, get_object_or_404(Salesperson, code=code))

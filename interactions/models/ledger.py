@@ -1,8 +1,11 @@
 """The interaction log (the ledger, DOMAIN §3) and its comments."""
 
+import datetime as dt
+from typing import Any
+
 from django.conf import settings
 from django.db import models
-from django.db.models import Q, Sum
+from django.db.models import Aggregate, Count, Q, Sum
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -54,14 +57,44 @@ class InteractionLogEntryQuerySet(models.QuerySet):
     def newest_first(self) -> "InteractionLogEntryQuerySet":
         return self.order_by("-date", "-entry_no")
 
-    def totals(self) -> dict:
+    @staticmethod
+    def counted_condition(
+        prefix: str = "",
+        date_from: dt.date | None = None,
+        date_to: dt.date | None = None,
+    ) -> Q:
+        """Entries that count in statistics (DOMAIN §7), within a date range.
+
+        Neither canceled nor postponed, dated from ``date_from`` to ``date_to``
+        (both included, either open). ``prefix`` reaches the entries through a
+        relation (``"entries__"``) for annotations.
+        """
+        condition = Q(**{f"{prefix}canceled": False, f"{prefix}postponed": False})
+        if date_from is not None:
+            condition &= Q(**{f"{prefix}date__gte": date_from})
+        if date_to is not None:
+            condition &= Q(**{f"{prefix}date__lte": date_to})
+        return condition
+
+    @staticmethod
+    def figure_aggregates(condition: Q, prefix: str = "") -> dict[str, Aggregate]:
+        """The one definition of §7's figures: ``count``, ``cost``, ``duration``.
+
+        Filtered aggregates of the entries matching ``condition`` (see
+        :meth:`counted_condition`), so several figure sets share one query.
+        """
+        return {
+            "count": Count(f"{prefix}entry_no", filter=condition),
+            "cost": Sum(f"{prefix}cost", filter=condition, default=0),
+            "duration": Sum(f"{prefix}duration", filter=condition, default=0),
+        }
+
+    def totals(
+        self, date_from: dt.date | None = None, date_to: dt.date | None = None
+    ) -> dict[str, Any]:
         """Number, cost and duration of the counted entries in this queryset."""
-        result = self.counted().aggregate(
-            count=models.Count("entry_no"),
-            cost=Sum("cost", default=0),
-            duration=Sum("duration", default=0),
-        )
-        return result
+        condition = self.counted_condition(date_from=date_from, date_to=date_to)
+        return self.aggregate(**self.figure_aggregates(condition))
 
 
 class InteractionLogEntry(models.Model):

@@ -1,15 +1,20 @@
 """Statistics of the interaction log (DOMAIN §7), as aggregates and annotations.
 
-Canceled and postponed entries never count. Each function is one query: the
-figures are filtered aggregates, so a list of templates (or salespeople …)
-gets its counts, costs and durations in the same ``SELECT``.
+Canceled and postponed entries never count. The figures themselves (number,
+cost, duration) are defined once, on the entries' queryset
+(:meth:`~interactions.models.ledger.InteractionLogEntryQuerySet.figure_aggregates`);
+this module applies them to contacts, templates, groups, salespeople and
+campaigns. Each function is one query: the figures are filtered aggregates, so
+a list of templates (or salespeople …) gets its counts, costs and durations in
+the same ``SELECT``.
 """
 
 import datetime as dt
-from typing import Any, Protocol
+from typing import Any
 
 from django.db import models
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from contacts.models import Contact, Salesperson
 from interactions.models import (
@@ -18,7 +23,10 @@ from interactions.models import (
     InteractionGroup,
     InteractionLogEntry,
     InteractionTemplate,
+    LoggedSegment,
 )
+from interactions.models.ledger import InteractionLogEntryQuerySet
+from interactions.selectors.segments import logged_segments_with_counts
 
 # Master model -> its reverse relation to the entries.
 ENTRY_RELATIONS: dict[type[models.Model], str] = {
@@ -27,39 +35,38 @@ ENTRY_RELATIONS: dict[type[models.Model], str] = {
     Salesperson: "interaction_entries",
     Campaign: "interaction_entries",
 }
+# Master model -> the entry's foreign key to it.
+ENTRY_FIELDS: dict[type[models.Model], str] = {
+    InteractionTemplate: "template",
+    InteractionGroup: "group",
+    Salesperson: "salesperson",
+    Campaign: "campaign",
+}
+
+# The entries' queryset with its figure helpers (``totals`` …).
+Entries = InteractionLogEntryQuerySet[InteractionLogEntry]
+
+_counted = InteractionLogEntryQuerySet.counted_condition
+_figures = InteractionLogEntryQuerySet.figure_aggregates
 
 
-def _counted(
-    prefix: str = "", date_from: dt.date | None = None, date_to: dt.date | None = None
-) -> Q:
-    """Entries that count (not canceled, not postponed) within the date range."""
-    condition = Q(**{f"{prefix}canceled": False, f"{prefix}postponed": False})
-    if date_from is not None:
-        condition &= Q(**{f"{prefix}date__gte": date_from})
-    if date_to is not None:
-        condition &= Q(**{f"{prefix}date__lte": date_to})
-    return condition
+def date_range_error(date_from: dt.date | None, date_to: dt.date | None) -> str | None:
+    """Why a statistics date range is refused (``None``: it is fine).
+
+    The one check of the date-range filter: the staff pages put the message on
+    their ``date_to`` field, the API answers 400 naming ``date_to``.
+    """
+    if date_from is not None and date_to is not None and date_from > date_to:
+        return str(_("The end date must be on or after the start date."))
+    return None
 
 
-def _figures(condition: Q, prefix: str = "") -> dict[str, models.Aggregate]:
-    """Number, total cost and total duration of the entries matching ``condition``."""
-    return {
-        "count": Count(f"{prefix}entry_no", filter=condition),
-        "cost": Sum(f"{prefix}cost", filter=condition, default=0),
-        "duration": Sum(f"{prefix}duration", filter=condition, default=0),
-    }
+def entry_totals(entries: Entries) -> dict[str, Any]:
+    """``{count, cost, duration}`` of the counted entries in ``entries``.
 
-
-class _Totalled(Protocol):
-    """A queryset of entries (``InteractionLogEntryQuerySet``)."""
-
-    def totals(self) -> dict[str, Any]: ...
-
-
-def entry_totals(entries: _Totalled) -> dict[str, Any]:
-    """``{count, cost, duration}`` of the counted entries in ``entries``."""
-    totals: dict[str, Any] = entries.totals()
-    return totals
+    Delegates to ``InteractionLogEntryQuerySet.totals`` (one definition).
+    """
+    return entries.totals()
 
 
 def contact_statistics(
@@ -86,6 +93,22 @@ def contact_statistics(
     )
 
 
+def _campaign_figures(condition: Q, prefix: str = "") -> dict[str, models.Aggregate]:
+    """A campaign's own figures: distinct target contacts contacted / responded."""
+    return {
+        "target_contacts_contacted": Count(
+            f"{prefix}contact",
+            filter=condition & Q(**{f"{prefix}campaign_target": True}),
+            distinct=True,
+        ),
+        "contacts_responded": Count(
+            f"{prefix}contact",
+            filter=condition & Q(**{f"{prefix}campaign_response": True}),
+            distinct=True,
+        ),
+    }
+
+
 def annotate_statistics(
     queryset: QuerySet[Any],
     relation: str | None = None,
@@ -96,16 +119,20 @@ def annotate_statistics(
 
     Adds ``interaction_count``, ``interaction_cost`` and ``interaction_duration``
     (counted entries in the date range) with filtered aggregates, so the whole
-    list costs one query. ``relation`` is the reverse name of the entries
+    list costs one query. Campaigns also get ``target_contacts_contacted`` and
+    ``contacts_responded``. ``relation`` is the reverse name of the entries
     (``entries`` or ``interaction_entries``), found from the model when omitted.
     """
     relation = relation or ENTRY_RELATIONS[queryset.model]
     prefix = f"{relation}__"
-    figures = _figures(_counted(prefix, date_from, date_to), prefix)
+    condition = _counted(prefix, date_from, date_to)
+    figures = _figures(condition, prefix)
+    extra = _campaign_figures(condition, prefix) if queryset.model is Campaign else {}
     annotated: QuerySet[Any] = queryset.annotate(
         interaction_count=figures["count"],
         interaction_cost=figures["cost"],
         interaction_duration=figures["duration"],
+        **extra,
     )
     return annotated
 
@@ -123,11 +150,43 @@ def campaign_statistics(
     """
     counted = _counted(date_from=date_from, date_to=date_to)
     return campaign.interaction_entries.aggregate(
-        **_figures(counted),
-        target_contacts_contacted=Count(
-            "contact", filter=counted & Q(campaign_target=True), distinct=True
-        ),
-        contacts_responded=Count(
-            "contact", filter=counted & Q(campaign_response=True), distinct=True
-        ),
+        **_figures(counted), **_campaign_figures(counted)
     )
+
+
+def statistics_of(
+    obj: models.Model,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+) -> dict[str, Any]:
+    """The figures of one template, group, salesperson or campaign, in one query.
+
+    ``count``, ``cost``, ``duration``; a campaign's also
+    ``target_contacts_contacted`` and ``contacts_responded``.
+    """
+    if isinstance(obj, Campaign):
+        return campaign_statistics(obj, date_from, date_to)
+    entries: Entries = getattr(obj, ENTRY_RELATIONS[type(obj)])
+    return entries.all().totals(date_from, date_to)
+
+
+def entries_of(obj: models.Model) -> Entries:
+    """The log entries of a template, group, salesperson or campaign, as listed.
+
+    Not postponed (those are not in the log yet); canceled ones included, so
+    the list agrees with the log page. Order them ``(-date, -entry_no)``.
+    """
+    entries: Entries = (
+        InteractionLogEntry.objects.visible()
+        .filter(**{ENTRY_FIELDS[type(obj)]: obj})
+        .with_related()
+    )
+    return entries
+
+
+def campaign_logged_segments(campaign: Campaign) -> QuerySet[LoggedSegment]:
+    """The logged segments that made entries of ``campaign``, with their counts."""
+    of_campaign = InteractionLogEntry.objects.filter(
+        logged_segment=OuterRef("pk"), campaign=campaign
+    )
+    return logged_segments_with_counts().filter(Exists(of_campaign))

@@ -49,6 +49,14 @@ NAV_ENTRIES: tuple[NavEntry, ...] = (
         _("Dashboard"),
         "interactions.view_interactionlogentry",
     ),
+    NavEntry(
+        "interactions:campaign-list", _("Campaigns"), "interactions.view_campaign"
+    ),
+    NavEntry(
+        "interactions:template-list",
+        _("Statistics"),
+        "interactions.view_interactiontemplate",
+    ),
     NavEntry("admin:index", _("Admin"), staff_only=True),
 )
 

@@ -308,3 +308,130 @@ def test_integrator_cannot_change_setup(integrator_api, template):
     )
 
     assert response.status_code == 403
+
+
+# --- Location on every 201 ------------------------------------------------------
+
+CREATES = [
+    ("/api/v1/salespeople/", {"code": "NEW", "name": "Ny Selger"}),
+    ("/api/v1/campaigns/", {"description": "Messe 2026"}),
+    ("/api/v1/interaction-groups/", {"code": "NEW", "description": "Ny"}),
+    ("/api/v1/business-relations/", {"code": "NEW", "description": "Ny"}),
+    ("/api/v1/job-responsibilities/", {"code": "NEW", "description": "Ny"}),
+    ("/api/v1/industry-groups/", {"code": "NEW", "description": "Ny"}),
+    ("/api/v1/mailing-groups/", {"code": "NEW", "description": "Ny"}),
+    (
+        "/api/v1/interaction-templates/",
+        {"code": "NEW", "group": "G0", "description": "Ny"},
+    ),
+    (
+        "/api/v1/interaction-templates/T0/contents/",
+        {"language": "NOR", "subject": "Hei"},
+    ),
+    ("/api/v1/interaction-templates/T0/contents/", {"language": "", "body": "x"}),
+]
+
+
+@pytest.mark.parametrize(("url", "body"), CREATES)
+def test_a_created_resource_is_at_its_location(admin_api, url, body):
+    factories.TemplateFactory(code="T0", group__code="G0")
+
+    response = admin_api.post(url, body, format="json")
+
+    assert response.status_code == 201, response.json()
+    location = response["Location"]
+    assert location.startswith("http://testserver/api/v1/")
+    read = admin_api.get(location)
+    assert read.status_code == 200
+    assert read.json() == response.json()
+
+
+def test_an_idempotent_replay_repeats_the_location(admin_api):
+    headers = {"HTTP_IDEMPOTENCY_KEY": "campaign-1"}
+    body = {"description": "Messe 2026"}
+    first = admin_api.post("/api/v1/campaigns/", body, format="json", **headers)
+    again = admin_api.post("/api/v1/campaigns/", body, format="json", **headers)
+
+    assert again["Idempotent-Replayed"] == "true"
+    assert again["Location"] == first["Location"]
+
+
+# --- template content per language ------------------------------------------------
+
+
+@pytest.fixture
+def content_template(db):
+    template = factories.TemplateFactory(code="MAIL", group__code="MAIL")
+    factories.TemplateContentFactory(template=template, language="", subject="Hi")
+    factories.TemplateContentFactory(template=template, language="NOR", subject="Hei")
+    return template
+
+
+CONTENTS = "/api/v1/interaction-templates/MAIL/contents/"
+
+
+def test_template_contents_are_listed_per_language(admin_api, content_template):
+    response = admin_api.get(CONTENTS)
+
+    assert response.status_code == 200
+    assert [(c["language"], c["subject"]) for c in response.json()["results"]] == [
+        ("", "Hi"),
+        ("NOR", "Hei"),
+    ]
+
+
+def test_the_content_without_a_language_is_addressed_as_dash(
+    admin_api, content_template
+):
+    assert admin_api.get(f"{CONTENTS}-/").json()["subject"] == "Hi"
+    assert admin_api.get(f"{CONTENTS}NOR/").json()["subject"] == "Hei"
+    assert admin_api.get(f"{CONTENTS}ENU/").status_code == 404
+    assert (
+        admin_api.get("/api/v1/interaction-templates/NOPE/contents/").status_code == 404
+    )
+
+
+def test_template_content_is_changed_and_audited(admin_api, content_template):
+    response = admin_api.patch(
+        f"{CONTENTS}NOR/",
+        {"subject": "Hei {{ contact.name }}", "language": "ENU"},
+        format="json",
+    )
+
+    assert response.status_code == 200
+    content = content_template.contents.get(language="NOR")  # the key is fixed
+    assert content.subject == "Hei {{ contact.name }}"
+    assert AuditEvent.objects.filter(action="templatecontent.change").exists()
+
+
+def test_a_second_content_in_one_language_is_refused_on_the_field(
+    admin_api, content_template
+):
+    response = admin_api.post(
+        CONTENTS, {"language": "NOR", "subject": "Igjen"}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert "already has content in this language" in str(response.json())
+    assert content_template.contents.count() == 2
+
+
+def test_dash_is_not_a_language(admin_api, content_template):
+    response = admin_api.post(CONTENTS, {"language": "-"}, format="json")
+    assert response.status_code == 400
+    assert list(response.json()) == ["language"]
+
+
+def test_template_content_is_deleted(admin_api, content_template):
+    assert admin_api.delete(f"{CONTENTS}NOR/").status_code == 204
+    assert list(content_template.contents.values_list("language", flat=True)) == [""]
+
+
+def test_template_content_needs_its_permissions(
+    integrator_api, staff_api, content_template
+):
+    # Neither integrators nor sales staff configure what templates send.
+    assert integrator_api.get(CONTENTS).status_code == 403
+    assert (
+        staff_api.post(CONTENTS, {"language": "ENU"}, format="json").status_code == 403
+    )

@@ -14,7 +14,12 @@ and review the diff.
 import difflib
 from pathlib import Path
 
+import pytest
+import yaml
 from django.core.management import call_command
+
+from tests import factories
+from tests.api.conftest import token_client
 
 FIXTURE = Path(__file__).parent / "fixtures" / "openapi.yaml"
 
@@ -35,3 +40,82 @@ def test_generated_schema_is_identical_to_the_stored_contract(tmp_path: Path):
         )
     )
     assert actual == expected, f"The OpenAPI schema changed:\n{diff[:4000]}"
+
+
+def test_every_201_in_the_contract_names_its_location():
+    schema = yaml.safe_load(FIXTURE.read_text(encoding="utf-8"))
+    created = [
+        (method, path, operation["responses"]["201"])
+        for path, operations in schema["paths"].items()
+        for method, operation in operations.items()
+        if isinstance(operation, dict) and "201" in operation.get("responses", {})
+    ]
+
+    assert len(created) >= 16
+    for method, path, response in created:
+        assert response["headers"]["Location"]["required"], (method, path)
+
+
+# Creating endpoints in modules that still answer 201 without Location: each
+# needs its ``Response(..., status=201)`` replaced by
+# ``interactions_crm.platform.api.responses.created(self, data)`` (or with
+# ``location=`` where the resource is not the view's own detail). Strict: the
+# mark must go once the header is there. Not covered here: document-events
+# (interactions/api/documents.py, the entry's URL) and segments/{no}/log/
+# (interactions/api/segments/views.py, the logged segment's URL).
+NOT_YET = pytest.mark.xfail(
+    strict=True, reason="answers 201 without Location (not this branch's module)"
+)
+
+
+@pytest.fixture
+def creatable(db):
+    factories.SalespersonFactory(code="JO")
+    company = factories.CompanyFactory(name="Fjord Handel AS")
+    template = factories.TemplateFactory(code="LETTER", group__code="LETTER")
+    entry = factories.make_entry(company, template)
+    return {"company": company, "template": template, "entry": entry}
+
+
+@NOT_YET
+@pytest.mark.parametrize(
+    "case", ["contact", "interaction", "comment", "segment", "segment_line"]
+)
+def test_the_other_creating_endpoints_set_location(admin_user, creatable, case):
+    api = token_client(admin_user)
+    if case in {"segment", "segment_line"}:
+        made = api.post(
+            "/api/v1/segments/",
+            {"description": "Messe", "template": "LETTER"},
+            format="json",
+        )
+        assert made.status_code == 201, made.json()
+        segment_no = made.json()["no"]
+    url, body = {
+        "contact": ("/api/v1/contacts/", {"type": "company", "name": "Ny AS"}),
+        "interaction": (
+            "/api/v1/interactions/",
+            {
+                "contact": creatable["company"].no,
+                "template": "LETTER",
+                "salesperson": "JO",
+            },
+        ),
+        "comment": (
+            f"/api/v1/interactions/{creatable['entry'].entry_no}/comments/",
+            {"text": "Ringte tilbake"},
+        ),
+        "segment": (
+            "/api/v1/segments/",
+            {"description": "Messe", "template": "LETTER"},
+        ),
+        "segment_line": (
+            f"/api/v1/segments/{segment_no if case == 'segment_line' else ''}/lines/",
+            {"contact": creatable["company"].no},
+        ),
+    }[case]
+
+    response = api.post(url, body, format="json")
+
+    assert response.status_code == 201, response.json()
+    assert response["Location"].startswith("http://testserver/api/v1/")

@@ -25,6 +25,7 @@ from interactions_crm.platform.actors import user_or_none
 from interactions_crm.platform.api.errors import conflict_on_refusal
 from interactions_crm.platform.api.idempotency import idempotent
 from interactions_crm.platform.api.pagination import KeysetPagination
+from interactions_crm.platform.api.responses import created
 from interactions_crm.platform.masterdata import MasterDataWrites
 
 
@@ -54,9 +55,18 @@ class MasterDataViewSet(
             )
         return self.writes
 
+    def new_instance(self) -> Model:
+        """The unsaved row a create fills in (a nested table sets its parent)."""
+        instance: Model = self.get_queryset().model()
+        return instance
+
+    def location_of(self, data: Any) -> str | None:
+        """The created row's URL for ``Location``; ``None``: its detail route."""
+        return None
+
     def perform_save(self, serializer: BaseSerializer[Any], *, created: bool) -> Model:
         """Apply the validated values to the row and save it through the service."""
-        instance = serializer.instance or self.get_queryset().model()
+        instance = serializer.instance or self.new_instance()
         changed = [
             name
             for name, value in serializer.validated_data.items()
@@ -72,13 +82,12 @@ class MasterDataViewSet(
         )
 
     @idempotent
-    def create(self, request: Request) -> Response:
+    def create(self, request: Request, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         instance = self.perform_save(serializer, created=True)
-        return Response(
-            self.get_serializer(instance).data, status=status.HTTP_201_CREATED
-        )
+        data = self.get_serializer(instance).data
+        return created(self, data, location=self.location_of(data))
 
     def _update(self, request: Request, *, partial: bool) -> Response:
         serializer = self.get_serializer(

@@ -15,6 +15,8 @@ from drf_spectacular.plumbing import ResolvedComponent
 from drf_spectacular.utils import Direction, OpenApiParameter
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
+# Set on every 201 by ``interactions_crm.platform.api.responses.created``.
+LOCATION_HEADER = "Location"
 
 ERROR_SCHEMA = {
     "type": "object",
@@ -115,4 +117,10 @@ class CrmAutoSchema(AutoSchema):
         errors["429"] = self._error("Too many requests; retry after Retry-After.")
         for code, response in errors.items():
             responses.setdefault(code, response)
+        if "201" in responses:
+            responses["201"].setdefault("headers", {})[LOCATION_HEADER] = {
+                "schema": {"type": "string", "format": "uri"},
+                "description": "The URL of the created resource.",
+                "required": True,
+            }
         return dict(sorted(responses.items()))
