@@ -48,10 +48,10 @@ serve: venv ## Production-style: gunicorn + task worker (environment: deploy/crm
 	$(VENV)/bin/gunicorn interactions_crm.wsgi --bind $(HOST):$(PORT) --workers $(or $(WEB_WORKERS),3)
 
 cluster: venv ## Drill: PostgreSQL primary + replica, 3 gunicorn behind HAProxy, 2 workers, load and kills
-	$(PY) deploy/cluster/drill.py
+	$(PY) deploy/drills/cluster.py
 
 backup-drill: venv ## Drill: pg_dump under writes, restore into a fresh database, compare (docs/operations.md)
-	$(PY) deploy/backup/drill.py
+	$(PY) deploy/drills/backup.py
 
 .PHONY: cluster backup-drill
 
