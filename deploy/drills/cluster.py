@@ -38,12 +38,11 @@ from pathlib import Path
 from typing import Any
 
 import postgres
+from app import App, environment, manage, prepare_data
 from load import Http, Load, token_client
 from processes import Supervisor, free_port, wait_for_port
 from report import ClusterFacts, print_report, verify
 
-ROOT = Path(__file__).resolve().parents[2]
-VENV_BIN = Path(sys.executable).parent
 WEB_PROCESSES = 3
 WEB_WORKERS = 2
 TASK_WORKERS = 2
@@ -109,65 +108,16 @@ def ensure_haproxy() -> str:
 class Cluster:
     work_dir: Path
     supervisor: Supervisor
-    env: dict[str, str] = field(default_factory=dict)
+    app: App | None = None
     primary: postgres.Server | None = None
     replica: postgres.Server | None = None
     web_ports: dict[str, int] = field(default_factory=dict)
-    workers: list[str] = field(default_factory=list)
     lb_port: int = 0
     stats_port: int = 0
 
-    def manage(self, *args: str) -> str:
-        result = subprocess.run(
-            [sys.executable, "manage.py", *args],
-            cwd=ROOT,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
-        if result.returncode != 0:
-            raise RuntimeError(f"manage.py {args[0]} failed:\n{result.stderr[-3000:]}")
-        return result.stdout
-
     def start_web(self, name: str) -> None:
-        port = self.web_ports[name]
-        process = self.supervisor.start(
-            name,
-            [
-                str(VENV_BIN / "gunicorn"),
-                "interactions_crm.wsgi",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                str(WEB_WORKERS),
-                "--timeout",
-                "90",
-                "--graceful-timeout",
-                "5",
-            ],
-            env=self.env,
-            cwd=ROOT,
-        )
-        wait_for_port(port, timeout=60, process=process)
-
-    def start_worker(self, name: str) -> None:
-        self.supervisor.start(
-            name,
-            [
-                sys.executable,
-                "manage.py",
-                "db_worker",
-                "--worker-id",
-                name,
-                "--interval",
-                "0.5",
-                "--no-startup-delay",
-            ],
-            env=self.env,
-            cwd=ROOT,
-        )
-        self.workers.append(name)
+        assert self.app
+        self.app.start_web(name, self.web_ports[name], workers=WEB_WORKERS)
 
     def stop(self) -> None:
         self.supervisor.stop_all()
@@ -191,58 +141,29 @@ def set_up(cluster: Cluster, facts: ClusterFacts) -> dict[str, Any]:
     print("  streaming replica (pg_basebackup) …")
     cluster.replica = postgres.init_replica(work, primary, port=free_port())
     facts.postgres_version = primary.query("SHOW server_version")
-    cluster.env = {
-        "PATH": os.environ.get("PATH", ""),
-        "HOME": os.environ.get("HOME", "/tmp"),
-        "LANG": "C.UTF-8",
-        "PYTHONDONTWRITEBYTECODE": "1",
-        # The documented production environment (deploy/crm.env.example) …
-        "PRODUCTION": "1",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "NUM_PROXIES": "1",
-        "DATABASE_URL": primary.url("crm"),
-        "DATABASE_REPLICA_URL": cluster.replica.url("crm"),
-        "CACHE_BACKEND": "database",
-        "CRM_LOCAL_DIR": str(work / "local"),
-        # … and what a drill needs: no mail out, jobs from 1,000 rows on, small
-        # delete batches (so a kill lands mid-job), one client at high speed.
-        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-        "CRM_BACKGROUND_THRESHOLD": "1000",
-        "CRM_DELETE_BATCH_SIZE": "200",
-        "API_THROTTLE_RATE": "1000000/min",
-        "LOG_LEVEL": "WARNING",
-    }
-    print("  migrate, createcachetable, collectstatic …")
-    cluster.manage("migrate", "--no-input", "-v", "0")
-    cluster.manage("createcachetable", "-v", "0")
-    cluster.manage("collectstatic", "--no-input", "-v", "0")
+    # The documented production environment, and what a drill needs: jobs from
+    # 1,000 rows on, small delete batches (so a kill lands mid-job), one client
+    # at high speed.
+    env = environment(
+        database_url=primary.url("crm"),
+        work_dir=work,
+        production=True,
+        DATABASE_REPLICA_URL=cluster.replica.url("crm"),
+        CACHE_BACKEND="database",
+        CRM_BACKGROUND_THRESHOLD="1000",
+        CRM_DELETE_BATCH_SIZE="200",
+        API_THROTTLE_RATE="1000000/min",
+    )
+    cluster.app = App(cluster.supervisor, env)
     contacts = env_int("CLUSTER_CONTACTS", 3000)
     entries = env_int("CLUSTER_ENTRIES", 40_000)
-    print(f"  data: {contacts} contacts, {entries} log entries, a segment …")
-    admin_password = secrets.token_urlsafe(16)
-    result = subprocess.run(
-        [
-            sys.executable,
-            str(Path(__file__).with_name("prepare_data.py")),
-            str(contacts),
-            str(entries),
-            admin_password,
-        ],
-        cwd=ROOT,
-        env=cluster.env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    if result.returncode != 0:
-        raise RuntimeError(f"Preparing data failed:\n{result.stderr[-3000:]}")
-    data = json.loads(result.stdout.strip().splitlines()[-1])
-    data["admin_password"] = admin_password
+    print(f"  migrate; data: {contacts} contacts, {entries} log entries, a segment …")
+    data = prepare_data(env, contacts=contacts, entries=entries)
+    manage(env, "collectstatic", "--no-input", "-v", "0")
 
     print(f"  {TASK_WORKERS} task workers, {WEB_PROCESSES} gunicorn, HAProxy …")
     for number in range(1, TASK_WORKERS + 1):
-        cluster.start_worker(f"worker-{number}")
+        cluster.app.start_worker(f"worker-{number}")
     for number in range(1, WEB_PROCESSES + 1):
         cluster.web_ports[f"web-{number}"] = free_port()
         cluster.start_web(f"web-{number}")
@@ -261,7 +182,7 @@ def set_up(cluster: Cluster, facts: ClusterFacts) -> dict[str, Any]:
         )
     )
     haproxy = cluster.supervisor.start(
-        "haproxy", [ensure_haproxy(), "-f", str(config), "-db"], env=cluster.env
+        "haproxy", [ensure_haproxy(), "-f", str(config), "-db"], env=env
     )
     wait_for_port(cluster.lb_port, timeout=30, process=haproxy)
     facts.haproxy_version = " ".join(
@@ -437,7 +358,7 @@ def drive(cluster: Cluster, facts: ClusterFacts, data: dict[str, Any]) -> Load:
     else:
         worker = None
     if not facts.kills:
-        worker = cluster.workers[0]
+        worker = cluster.app.workers[0]
         cluster.supervisor.kill(worker)
         facts.kills.append(
             (
@@ -454,7 +375,7 @@ def drive(cluster: Cluster, facts: ClusterFacts, data: dict[str, Any]) -> Load:
 
     time.sleep(RESTART_AFTER)
     assert worker is not None
-    cluster.start_worker(f"{worker}-restarted")
+    cluster.app.start_worker(f"{worker}-restarted")
     cluster.start_web("web-2")
     facts.restarts = [f"{worker} as {worker}-restarted", "web-2"]
 
@@ -479,7 +400,8 @@ def drive(cluster: Cluster, facts: ClusterFacts, data: dict[str, Any]) -> Load:
             and time.monotonic() - last_change > STUCK_AFTER
             and not facts.resumed_by_operator
         ):
-            cluster.manage(
+            manage(
+                cluster.app.env,
                 "shell",
                 "-c",
                 "from interactions_crm.platform.jobs import resume_job\n"

@@ -252,7 +252,9 @@ class Load:
 
         return run
 
-    def start(self, *, writers: int, readers: int) -> list[threading.Thread]:
+    def start(
+        self, *, writers: int, readers: int, staff: bool = True
+    ) -> list[threading.Thread]:
         self.deadline = time.monotonic() + self.duration
         threads = [
             threading.Thread(
@@ -266,7 +268,8 @@ class Load:
             )
             for i in range(readers)
         ]
-        threads.append(threading.Thread(target=self._guarded(self.staff, "staff")))
+        if staff:
+            threads.append(threading.Thread(target=self._guarded(self.staff, "staff")))
         for thread in threads:
             thread.daemon = True
             thread.start()
