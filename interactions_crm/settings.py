@@ -22,7 +22,8 @@ from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-# Untracked, per checkout: the generated development key lives here.
+# Untracked, per checkout: the generated development key and the default file
+# cache live here.
 LOCAL_DIR = Path(os.environ.get("CRM_LOCAL_DIR", BASE_DIR / ".local"))
 
 

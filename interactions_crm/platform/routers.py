@@ -32,8 +32,10 @@ from interactions_crm.platform.middleware import replica_allowed
 PRIMARY = "default"
 REPLICA = "replica"
 
+# App labels (django-tasks-db's models are in "django_tasks_database"; the
+# database cache's pseudo-model in "django_cache").
 PRIMARY_ONLY_APPS = frozenset(
-    {"sessions", "authtoken", "django_cache", "django_tasks_db"}
+    {"sessions", "authtoken", "django_cache", "django_tasks_database"}
 )
 PRIMARY_ONLY_MODELS = frozenset({"platform.idempotencykey"})
 

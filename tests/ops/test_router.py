@@ -12,9 +12,11 @@ from contextlib import contextmanager
 
 import pytest
 from django.contrib.sessions.models import Session
+from django.core.cache.backends.db import DatabaseCache
 from django.db import connections, router, transaction
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
+from django_tasks_db.models import DBTaskResult
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -108,7 +110,16 @@ def test_reads_inside_a_transaction_go_to_the_primary(replica_reads, staff_user)
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("model", [Session, Token, IdempotencyKey])
+@pytest.mark.parametrize(
+    "model",
+    [
+        Session,
+        Token,
+        IdempotencyKey,
+        DBTaskResult,
+        DatabaseCache("crm_cache", {}).cache_model_class,
+    ],
+)
 def test_state_read_right_after_writing_stays_on_the_primary(
     replica_reads, staff_user, model
 ):
