@@ -41,9 +41,15 @@ def environment(
     return env | extra
 
 
-def manage(env: dict[str, str], *args: str) -> str:
+def env_int(name: str, default: int) -> int:
+    """A size of the drill from the caller's environment."""
+    return int(os.environ.get(name) or default)
+
+
+def python(env: dict[str, str], *args: str) -> str:
+    """``python <args>`` in the project directory with ``env``; its output."""
     result = subprocess.run(
-        [sys.executable, "manage.py", *args],
+        [sys.executable, *args],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -51,8 +57,12 @@ def manage(env: dict[str, str], *args: str) -> str:
         timeout=600,
     )
     if result.returncode != 0:
-        raise RuntimeError(f"manage.py {args[0]} failed:\n{result.stderr[-3000:]}")
+        raise RuntimeError(f"{' '.join(args[:2])} failed:\n{result.stderr[-3000:]}")
     return result.stdout
+
+
+def manage(env: dict[str, str], *args: str) -> str:
+    return python(env, "manage.py", *args)
 
 
 def prepare_data(env: dict[str, str], *, contacts: int, entries: int) -> dict[str, Any]:
@@ -60,23 +70,14 @@ def prepare_data(env: dict[str, str], *, contacts: int, entries: int) -> dict[st
     manage(env, "migrate", "--no-input", "-v", "0")
     manage(env, "createcachetable", "-v", "0")
     admin_password = secrets.token_urlsafe(16)
-    result = subprocess.run(
-        [
-            sys.executable,
-            str(Path(__file__).with_name("prepare_data.py")),
-            str(contacts),
-            str(entries),
-            admin_password,
-        ],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
+    output = python(
+        env,
+        str(Path(__file__).with_name("prepare_data.py")),
+        str(contacts),
+        str(entries),
+        admin_password,
     )
-    if result.returncode != 0:
-        raise RuntimeError(f"Preparing data failed:\n{result.stderr[-3000:]}")
-    data: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
+    data: dict[str, Any] = json.loads(output.strip().splitlines()[-1])
     data["admin_password"] = admin_password
     return data
 

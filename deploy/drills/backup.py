@@ -18,29 +18,22 @@ keeps the work directory.
 
 import os
 import secrets
-import shutil
-import signal
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 import postgres
-from app import App, environment, manage, prepare_data
+from app import App, env_int, environment, manage, prepare_data
 from load import Load
-from processes import Supervisor, free_port
+from processes import Supervisor, free_port, run_drill
 
 LEDGER_CHECKSUMS = {
     "entries": ("interactions_interactionlogentry", "entry_no"),
     "comments": ("interactions_entrycomment", "id"),
     "audit events": ("interactions_auditevent", "id"),
 }
-
-
-def env_int(name: str, default: int) -> int:
-    return int(os.environ.get(name) or default)
 
 
 def figures(conn: Any) -> dict[str, Any]:
@@ -124,8 +117,11 @@ def drill(work_dir: Path, supervisor: Supervisor, run: str) -> bool:
     server = postgres.init_primary(
         work_dir, port=free_port(), password=password, max_connections=20
     )
+    started = time.monotonic()
     try:
-        return _drill_on(server, work_dir, supervisor, run)
+        ok = _drill_on(server, work_dir, supervisor, run)
+        print(f"Finished in {time.monotonic() - started:.0f} s")
+        return ok
     finally:
         supervisor.stop_all()
         server.stop()
@@ -240,31 +236,12 @@ def _drill_on(
 
 
 def main() -> int:
-    started = time.monotonic()
-    work_dir = Path(tempfile.mkdtemp(prefix="crm-backup-"))
-    work_dir.chmod(0o755)  # the PostgreSQL server (user postgres) lives inside
-    (work_dir / "logs").mkdir()
-    supervisor = Supervisor(work_dir / "logs")
     run = secrets.token_hex(3)
-    ok = False
-
-    def interrupted(signum: int, frame: Any) -> None:
-        raise KeyboardInterrupt(f"signal {signum}")
-
-    signal.signal(signal.SIGTERM, interrupted)
-    print(f"Backup drill {run} in {work_dir}")
-    try:
-        ok = drill(work_dir, supervisor, run)
-        print(f"Finished in {time.monotonic() - started:.0f} s")
-    except BaseException as exc:
-        print(f"\nBackup drill FAILED: {exc!r}\nLogs: {work_dir}")
-        raise
-    finally:
-        if ok and not os.environ.get("BACKUP_KEEP"):
-            shutil.rmtree(work_dir, ignore_errors=True)
-        else:
-            print(f"  kept {work_dir}")
-    return 0 if ok else 1
+    return run_drill(
+        f"Backup drill {run}",
+        keep_variable="BACKUP_KEEP",
+        body=lambda work_dir, supervisor: drill(work_dir, supervisor, run),
+    )
 
 
 if __name__ == "__main__":

@@ -24,13 +24,10 @@ directory (logs, data) for inspection.
 """
 
 import json
-import os
 import secrets
 import shutil
-import signal
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -38,9 +35,9 @@ from pathlib import Path
 from typing import Any
 
 import postgres
-from app import App, environment, manage, prepare_data
+from app import App, env_int, environment, manage, prepare_data
 from load import Http, Load, token_client
-from processes import Supervisor, free_port, wait_for_port
+from processes import Supervisor, free_port, run_drill, wait_for_port
 from report import ClusterFacts, print_report, verify
 
 WEB_PROCESSES = 3
@@ -86,10 +83,6 @@ listen stats
     stats enable
     stats uri /stats
 """
-
-
-def env_int(name: str, default: int) -> int:
-    return int(os.environ.get(name) or default)
 
 
 def ensure_haproxy() -> str:
@@ -426,20 +419,9 @@ def drive(cluster: Cluster, facts: ClusterFacts, data: dict[str, Any]) -> Load:
     return load
 
 
-def main() -> int:
+def drill(work_dir: Path, supervisor: Supervisor, facts: ClusterFacts) -> bool:
     started = time.monotonic()
-    work_dir = Path(tempfile.mkdtemp(prefix="crm-cluster-"))
-    work_dir.chmod(0o755)  # the PostgreSQL servers (user postgres) live inside
-    (work_dir / "logs").mkdir()
-    cluster = Cluster(work_dir=work_dir, supervisor=Supervisor(work_dir / "logs"))
-    facts = ClusterFacts(run=secrets.token_hex(3))
-    ok = False
-
-    def interrupted(signum: int, frame: Any) -> None:
-        raise KeyboardInterrupt(f"signal {signum}")
-
-    signal.signal(signal.SIGTERM, interrupted)
-    print(f"Cluster drill {facts.run} in {work_dir}")
+    cluster = Cluster(work_dir=work_dir, supervisor=supervisor)
     try:
         data = set_up(cluster, facts)
         facts.setup_seconds = time.monotonic() - started
@@ -463,18 +445,19 @@ def main() -> int:
         }
         checks = verify(cluster.primary, cluster.replica, load, facts, data)
         facts.total_seconds = time.monotonic() - started
-        ok = print_report(facts, load, checks, data)
-    except BaseException as exc:
-        print(f"\nCluster drill FAILED: {exc!r}\nLogs: {work_dir}")
-        raise
+        return print_report(facts, load, checks, data)
     finally:
         print("  stopping everything …")
         cluster.stop()
-        if ok and not os.environ.get("CLUSTER_KEEP"):
-            shutil.rmtree(work_dir, ignore_errors=True)
-        else:
-            print(f"  kept {work_dir}")
-    return 0 if ok else 1
+
+
+def main() -> int:
+    facts = ClusterFacts(run=secrets.token_hex(3))
+    return run_drill(
+        f"Cluster drill {facts.run}",
+        keep_variable="CLUSTER_KEEP",
+        body=lambda work_dir, supervisor: drill(work_dir, supervisor, facts),
+    )
 
 
 if __name__ == "__main__":

@@ -7,11 +7,13 @@ Only processes started here are ever signalled, by their own ids.
 
 import contextlib
 import os
+import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -110,3 +112,37 @@ class Supervisor:
                 self.stop(name)
             except Exception as exc:  # keep stopping the others
                 print(f"  could not stop {name}: {exc}")
+
+
+def run_drill(
+    title: str, *, keep_variable: str, body: Callable[[Path, Supervisor], bool]
+) -> int:
+    """Run ``body`` in a fresh work directory; the exit status of the drill.
+
+    Every process ``body`` started through the supervisor is stopped whatever
+    happens (SIGTERM included). The work directory (logs, data) is removed
+    after a pass unless ``keep_variable`` is set, and kept after a failure.
+    """
+    work_dir = Path(tempfile.mkdtemp(prefix="crm-drill-"))
+    work_dir.chmod(0o755)  # PostgreSQL servers (user postgres) live inside
+    (work_dir / "logs").mkdir()
+    supervisor = Supervisor(work_dir / "logs")
+    ok = False
+
+    def interrupted(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    signal.signal(signal.SIGTERM, interrupted)
+    print(f"{title} in {work_dir}")
+    try:
+        ok = body(work_dir, supervisor)
+    except BaseException as exc:
+        print(f"\n{title} FAILED: {exc!r}\nLogs: {work_dir}")
+        raise
+    finally:
+        supervisor.stop_all()
+        if ok and not os.environ.get(keep_variable):
+            shutil.rmtree(work_dir, ignore_errors=True)
+        else:
+            print(f"  kept {work_dir}")
+    return 0 if ok else 1

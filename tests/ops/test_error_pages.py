@@ -64,3 +64,14 @@ def test_api_responses_carry_the_policy_too(client):
 
     assert response.status_code == 401
     assert "default-src 'self'" in response["Content-Security-Policy"]
+
+
+def test_no_permission_gets_the_friendly_403(client, staff_without_permission):
+    client.force_login(staff_without_permission)
+
+    response = client.get("/interactions/delete-canceled/")
+
+    page = response.content.decode()
+    assert response.status_code == 403
+    assert "No access" in page
+    assert 'class="mainnav"' in page
