@@ -361,10 +361,14 @@ def drive(cluster: Cluster, facts: ClusterFacts, data: dict[str, Any]) -> Load:
             )
         )
     time.sleep(2)
+    signalled = time.monotonic()
     cluster.supervisor.kill("web-2")
     facts.kills.append(
-        (time.monotonic() - started, "web-2", "gunicorn master and its 2 workers")
+        (signalled - started, "web-2", "gunicorn master and its 2 workers")
     )
+    # Requests that got no answer from web-2 because it died: in flight from
+    # the signal until its processes were gone.
+    facts.web_kill_windows.append((signalled, time.monotonic()))
 
     time.sleep(RESTART_AFTER)
     assert worker is not None
