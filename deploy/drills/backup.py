@@ -153,7 +153,10 @@ def _drill_on(
     )
     print("  writes through the API, pg_dump -Fc meanwhile …")
     threads = load.start(writers=2, readers=0, staff=False)
-    time.sleep(3)
+    # Writes are flowing (some acknowledged) before the backup starts.
+    deadline = time.monotonic() + 60
+    while len(load.record.acknowledged) < 10 and time.monotonic() < deadline:
+        time.sleep(0.2)
     dump = work_dir / "crm.dump"
     with server.connect("crm") as conn:
         conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
