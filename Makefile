@@ -66,24 +66,34 @@ lock: $(UV_VENV)/.uv-$(UV_VERSION) ## Re-pin requirements/lock.txt after editing
 migrate: venv ## Apply database migrations
 	$(PY) manage.py migrate --no-input
 
-run: venv ## Install, migrate, load demo data, serve http://127.0.0.1:8000 with a task worker
+run: venv ## Install, migrate, load demo data, serve http://127.0.0.1:8000 with a task worker (DEBUG=1: Django's debug pages)
 	$(PY) manage.py migrate --no-input
+	$(PY) manage.py createcachetable
 	$(PY) manage.py compilemessages --ignore=.venv -v 0 || true
 	$(PY) manage.py seed_demo
 	@echo ""
 	@echo "  Interactions CRM on http://$(HOST):$(PORT)/  — log in as demo / demo"
 	@echo "  Admin: http://$(HOST):$(PORT)/admin/   API docs: http://$(HOST):$(PORT)/api/v1/docs/"
 	@echo ""
-	DEBUG=1 $(PY) manage.py db_worker & worker=$$!; \
+	DEBUG=$(DEBUG) $(PY) manage.py db_worker & worker=$$!; \
 	trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
-	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+	DEBUG=$(DEBUG) $(PY) manage.py runserver $(HOST):$(PORT)
 
-serve: venv ## Production-style: gunicorn + task worker (set SECRET_KEY, DATABASE_URL, ALLOWED_HOSTS)
+serve: venv ## Production-style: gunicorn + task worker (environment: deploy/crm.env.example, docs/deploy.md)
 	$(PY) manage.py migrate --no-input
+	$(PY) manage.py createcachetable
 	$(PY) manage.py collectstatic --no-input -v 0
 	$(PY) manage.py db_worker & worker=$$!; \
 	trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
-	$(VENV)/bin/gunicorn interactions_crm.wsgi --bind $(HOST):$(PORT) --workers 3
+	$(VENV)/bin/gunicorn interactions_crm.wsgi --bind $(HOST):$(PORT) --workers $(or $(WEB_WORKERS),3)
+
+cluster: venv ## Drill: PostgreSQL primary + replica, 3 gunicorn behind HAProxy, 2 workers, load and kills
+	$(PY) deploy/drills/cluster.py
+
+backup-drill: venv ## Drill: pg_dump under writes, restore into a fresh database, compare (docs/operations.md)
+	$(PY) deploy/drills/backup.py
+
+.PHONY: cluster backup-drill
 
 test: venv ## Run the whole test suite (DATABASE_URL=postgresql://… for PostgreSQL)
 	$(PY) -m pytest -m "not e2e"
