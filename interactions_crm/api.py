@@ -9,7 +9,7 @@ drf-spectacular-sidecar (no CDN).
 from typing import Any
 
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -127,7 +127,7 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path(
         "docs/",
-        SpectacularSwaggerView.as_view(url_name="api:schema"),
+        SpectacularSwaggerSplitView.as_view(url_name="api:schema"),
         name="docs",
     ),
     path("", include(router.urls)),
