@@ -33,6 +33,7 @@ from interactions.admin import (
     masterdata,
     segments,
 )
+from interactions.admin import outbox as outbox_admin  # noqa: F401 (registers)
 from interactions.admin.log import InteractionLogEntryAdmin
 from interactions_crm.platform.admin import (
     LookaheadPaginator,

@@ -105,7 +105,7 @@ class InteractionTemplateAdmin(InteractionsMasterDataAdmin[InteractionTemplate])
     autocomplete_fields = ["group", "campaign"]
     inlines = [TemplateContentInline]
     fieldsets = [
-        (None, {"fields": ["code", "group", "description"]}),
+        (None, {"fields": ["code", "group", "description", "purpose"]}),
         (
             _("Interaction"),
             {
