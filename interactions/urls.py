@@ -11,6 +11,7 @@ from interactions.web import (
     delete_canceled,
     jobs,
     logged_segments,
+    outbox,
     postponed,
 )
 from interactions.web.entries import detail as entry
@@ -173,5 +174,11 @@ urlpatterns = [
         "logged-segments/bulk/",
         logged_segments.LoggedSegmentBulkView.as_view(),
         name="loggedsegment-bulk",
+    ),
+    path("outbox/", outbox.OutboxView.as_view(), name="outbox"),
+    path(
+        "outbox/<int:pk>/<str:action>/",
+        outbox.OutboxActionView.as_view(),
+        name="outbox-action",
     ),
 ]

@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 
 from contacts import api as contacts_api
 from interactions import api as interactions_api
+from interactions.api import outbox as outbox_api
 from interactions_crm.platform.api.jobs import BackgroundJobViewSet
 
 app_name = "api"
@@ -92,6 +93,7 @@ router.register(
     "logged-segments", interactions_api.LoggedSegmentViewSet, "logged-segment"
 )
 router.register("jobs", BackgroundJobViewSet, "job")
+router.register("outbox", outbox_api.OutboxMessageViewSet, "outbox-message")
 
 urlpatterns = [
     path(
@@ -99,6 +101,7 @@ urlpatterns = [
         interactions_api.DocumentEventView.as_view(),
         name="document-event",
     ),
+    path("outbox/bounces/", outbox_api.BounceView.as_view(), name="outbox-bounce"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path(
         "docs/",

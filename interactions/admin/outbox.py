@@ -77,10 +77,12 @@ class SuppressionAdmin(admin.ModelAdmin[Suppression]):
     ) -> list[str]:
         return ["address", "reason", "source", "created_by"] if obj else []
 
-    def get_fields(
-        self, request: HttpRequest, obj: Suppression | None = None
-    ) -> list[str]:
-        return ["address", "reason", "source", "created_by"] if obj else self.fields
+    def get_fields(self, request: HttpRequest, obj: Suppression | None = None) -> Any:
+        return (
+            ["address", "reason", "source", "created_by"]
+            if obj
+            else ["address", "source"]
+        )
 
     def save_model(
         self, request: HttpRequest, obj: Suppression, form: Any, change: bool

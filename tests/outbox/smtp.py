@@ -9,6 +9,7 @@ next DATA commands ("451 …" once, then the default "250"), and
 
 import email
 import email.message
+import email.policy
 import random
 import socket
 import threading
@@ -36,6 +37,8 @@ class LoopbackHandler:
     temporary_failure_rate: float = 0.0
     rng: random.Random = field(default_factory=lambda: random.Random(7))
     lock: threading.Lock = field(default_factory=threading.Lock)
+    #: When set, each accepted Message-ID is appended there (a process server).
+    log_path: str = ""
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         reply = self.refuse_recipient.get(address)
@@ -52,11 +55,18 @@ class LoopbackHandler:
                     return reply
             elif self.rng.random() < self.temporary_failure_rate:
                 return "451 4.3.0 Try again later"
+            if self.log_path:
+                parsed = email.message_from_bytes(envelope.content)
+                with open(self.log_path, "a", encoding="utf-8") as log:
+                    log.write(f"{parsed['Message-ID']}\n")
+                return "250 Message accepted"
             self.received.append(
                 Received(
                     mail_from=envelope.mail_from,
                     recipients=list(envelope.rcpt_tos),
-                    message=email.message_from_bytes(envelope.content),
+                    message=email.message_from_bytes(
+                        envelope.content, policy=email.policy.default
+                    ),
                 )
             )
         return "250 Message accepted"
@@ -112,3 +122,26 @@ def loopback_smtp(settings):
     settings.MAILERS = server.mailers()
     yield server
     server.stop()
+
+
+def main() -> None:
+    """``python -m tests.outbox.smtp PORT FAIL_RATE LOG``: a server process.
+
+    For the drill and the benchmark, so the server does not share a process
+    (and its interpreter lock) with what it measures. Runs until killed.
+    """
+    import sys
+    import time
+
+    port, rate, log_path = int(sys.argv[1]), float(sys.argv[2]), sys.argv[3]
+    server = LoopbackSMTP(port=port)
+    server.handler.temporary_failure_rate = rate
+    server.handler.log_path = log_path
+    server.start()
+    print("ready", flush=True)
+    while True:
+        time.sleep(3600)
+
+
+if __name__ == "__main__":
+    main()

@@ -13,8 +13,8 @@ from interactions.models import (
     TemplatePurpose,
 )
 from interactions.services.outbox import record_opt_out, run_worker
-from interactions.services.outbox.queue import add_suppression
 from interactions.services.outbox.consent import message_for_token
+from interactions.services.outbox.queue import add_suppression
 from tests import factories
 from tests.outbox.support import email_template, queue_email
 
@@ -90,7 +90,9 @@ def test_marketing_mail_carries_one_click_unsubscribe(
 
 
 def test_opt_out_is_recorded_once_with_its_history(person):
-    assert record_opt_out(contact=person, method=OptOutMethod.ONE_CLICK, message_id="<m@x>")
+    assert record_opt_out(
+        contact=person, method=OptOutMethod.ONE_CLICK, message_id="<m@x>"
+    )
     assert not record_opt_out(contact=person, method=OptOutMethod.ONE_CLICK)
 
     person.refresh_from_db()

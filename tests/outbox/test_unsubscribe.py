@@ -35,7 +35,9 @@ def anonymous():
 
 
 def url(message) -> str:
-    return reverse("unsubscribe", kwargs={"token": unsubscribe_token(message.message_id)})
+    return reverse(
+        "unsubscribe", kwargs={"token": unsubscribe_token(message.message_id)}
+    )
 
 
 def every_row() -> str:
@@ -79,9 +81,7 @@ def test_one_click_post_opts_out_without_login_or_csrf_token(
     # contact's flag, its history, the suppression lookup and insert (in a
     # savepoint: 3) and the audit event. No session, no user.
     with django_assert_num_queries(10):
-        response = anonymous.post(
-            url(message), {"List-Unsubscribe": "One-Click"}
-        )
+        response = anonymous.post(url(message), {"List-Unsubscribe": "One-Click"})
 
     assert response.status_code == 200
     assert "You are unsubscribed" in response.content.decode()

@@ -172,7 +172,9 @@ def test_throttle_per_sending_account(settings, staff_user, salesperson, templat
     assert len(claim(worker="b", account="default", limit=10)) == 2
 
 
-def test_unknown_sending_account_is_refused(settings, staff_user, salesperson, template):
+def test_unknown_sending_account_is_refused(
+    settings, staff_user, salesperson, template
+):
     settings.CRM_OUTBOX_PER_MINUTE = {}
     queue(staff_user, salesperson, template)
 

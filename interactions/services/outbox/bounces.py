@@ -62,8 +62,10 @@ def _original_message_id(report: Message) -> str:
         if part.get_content_type() in {"message/rfc822", "text/rfc822-headers"}:
             payload = part.get_payload()
             if isinstance(payload, list) and payload:
-                return str(payload[0].get("Message-ID", "")).strip()
-            headers = email.message_from_string(str(payload))
+                first = payload[0]
+                headers = first if isinstance(first, Message) else Message()
+            else:
+                headers = email.message_from_string(str(payload))
             return str(headers.get("Message-ID", "")).strip()
     return ""
 
@@ -71,9 +73,11 @@ def _original_message_id(report: Message) -> str:
 def parse_dsn(raw: bytes) -> tuple[str, list[RecipientStatus]] | None:
     """``(original Message-ID, recipient statuses)``; None if not a DSN."""
     report = email.message_from_bytes(raw, policy=email.policy.compat32)
+    report_type = report.get_param("report-type", "")
     if (
         report.get_content_type() != "multipart/report"
-        or report.get_param("report-type", "").lower() != "delivery-status"
+        or not isinstance(report_type, str)
+        or report_type.lower() != "delivery-status"
     ):
         return None
     statuses: list[RecipientStatus] = []
@@ -81,8 +85,13 @@ def parse_dsn(raw: bytes) -> tuple[str, list[RecipientStatus]] | None:
         if part.get_content_type() != "message/delivery-status":
             continue
         # The first block is per message; the others are per recipient.
-        blocks = part.get_payload()
-        for block in blocks[1:] if isinstance(blocks, list) else []:
+        payload = part.get_payload()
+        blocks = (
+            [b for b in payload if isinstance(b, Message)]
+            if isinstance(payload, list)
+            else []
+        )
+        for block in blocks[1:]:
             recipient = block.get("Final-Recipient") or block.get("Original-Recipient")
             if not recipient:
                 continue

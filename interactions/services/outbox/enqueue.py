@@ -10,6 +10,7 @@ the entries, so no e-mail is lost or sent for a transaction that failed; the
 workers are woken after the commit.
 """
 
+import datetime as dt
 import logging
 from collections.abc import Iterable, Sequence
 
@@ -92,7 +93,7 @@ def new_message_id() -> str:
 
 
 def _message(
-    entry: InteractionLogEntry, *, suppressed: dict[str, str], now: object
+    entry: InteractionLogEntry, *, suppressed: dict[str, str], now: dt.datetime
 ) -> OutboxMessage:
     """The outbox row of one entry (queued, suppressed or failed)."""
     purpose = entry.template.purpose

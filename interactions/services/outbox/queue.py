@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from interactions.models import (
     DeliveryStatus,
@@ -26,7 +27,7 @@ from interactions_crm.platform.actors import Actor
 from interactions_crm.platform.audit import record_audit
 
 
-def _refuse_unless(ids: list[int], wanted: str) -> None:
+def _refuse_unless(ids: list[int], wanted: StrOrPromise) -> None:
     if not ids:
         raise ValidationError({"messages": [wanted]})
 

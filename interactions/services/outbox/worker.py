@@ -142,8 +142,10 @@ class OutboxEmail(EmailMessage):
     mail clients do not read as a URL (RFC 8058 wants it verbatim).
     """
 
-    def message(self, *, policy: email.policy.Policy = email.policy.default) -> Any:
-        return super().message(policy=policy.clone(max_line_length=998))
+    def message(self, *, policy: Any = email.policy.default) -> Any:
+        return super().message(
+            policy=(policy or email.policy.default).clone(max_line_length=998)
+        )
 
 
 def build_email(message: OutboxMessage) -> EmailMessage:
@@ -202,7 +204,12 @@ def backoff(attempts: int) -> dt.timedelta:
 
 
 def _settle(
-    message: OutboxMessage, *, worker: str, status: str, entry_status: str, **values
+    message: OutboxMessage,
+    *,
+    worker: str,
+    status: str,
+    entry_status: str,
+    **values: Any,
 ) -> bool:
     """Record one outcome, if the claim is still this worker's; with the entry."""
     with transaction.atomic():
