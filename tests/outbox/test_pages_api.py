@@ -153,3 +153,30 @@ def test_segment_shows_how_many_lines_will_be_suppressed(staff_user):
     marketing.purpose = TemplatePurpose.SERVICE
     marketing.save()
     assert suppressed_line_count(segment) == 0
+
+
+def test_log_segment_page_shows_the_suppressed_count(client, staff_user):
+    marketing = email_template(purpose=TemplatePurpose.MARKETING)
+    opted_out = factories.PersonFactory()
+    record_opt_out(contact=opted_out, method=OptOutMethod.LINK)
+    segment = services.create_segment(
+        actor=staff_user, description="News", template=marketing
+    )
+    services.add_contacts(
+        segment=segment, actor=staff_user, criteria={"contact_no": opted_out.no}
+    )
+    services.update_segment_header(
+        actor=staff_user,
+        segment=segment,
+        ignore_contact_correspondence_type=True,
+        correspondence_type="email",
+        update_lines=True,
+    )
+    client.force_login(staff_user)
+
+    response = client.get(reverse("interactions:segment-log", args=[segment.no]))
+
+    content = response.content.decode()
+    assert (
+        "E-mail suppressed (opted out or on the suppression list)</dt><dd>1<" in content
+    )
