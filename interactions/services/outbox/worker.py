@@ -30,7 +30,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import EmailMessage, mailers
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -92,7 +92,6 @@ def _lock_account(account: str) -> None:
 def claim(*, worker: str, account: str, limit: int) -> list[int]:
     """Claim up to ``limit`` due messages of ``account`` (within its throttle)."""
     now = timezone.now()
-    stale = now - dt.timedelta(seconds=settings.CRM_OUTBOX_CLAIM_TIMEOUT)
     with transaction.atomic():
         _lock_account(account)
         used = OutboxMessage.objects.filter(
@@ -101,21 +100,34 @@ def claim(*, worker: str, account: str, limit: int) -> list[int]:
         limit = min(limit, per_minute(account) - used)
         if limit <= 0:
             return []
-        due = OutboxMessage.objects.filter(
-            Q(status=OutboxStatus.QUEUED, next_attempt_at__lte=now)
-            | Q(status=OutboxStatus.SENDING, claimed_at__lt=stale),
-            account=account,
-        ).order_by("next_attempt_at", "id")
+        due = _due(account, now).order_by("next_attempt_at", "id")
         if connection.vendor == "postgresql":
             due = due.select_for_update(skip_locked=True)
         ids = list(due.values_list("id", flat=True)[:limit])
-        OutboxMessage.objects.filter(id__in=ids).update(
-            status=OutboxStatus.SENDING,
-            claimed_at=now,
-            claimed_by=worker,
-            attempts=F("attempts") + 1,
-        )
+        _mark_claimed(OutboxMessage.objects.filter(id__in=ids), worker, now)
     return ids
+
+
+def _due(account: str, now: dt.datetime) -> QuerySet[OutboxMessage]:
+    """Messages of ``account`` a worker may take: due, or a stale claim."""
+    stale = now - dt.timedelta(seconds=settings.CRM_OUTBOX_CLAIM_TIMEOUT)
+    return OutboxMessage.objects.filter(
+        Q(status=OutboxStatus.QUEUED, next_attempt_at__lte=now)
+        | Q(status=OutboxStatus.SENDING, claimed_at__lt=stale),
+        account=account,
+    )
+
+
+def _mark_claimed(
+    messages: QuerySet[OutboxMessage], worker: str, now: dt.datetime
+) -> None:
+    """Claim ``messages`` for ``worker``: sending, claimed now, one more attempt."""
+    messages.update(
+        status=OutboxStatus.SENDING,
+        claimed_at=now,
+        claimed_by=worker,
+        attempts=F("attempts") + 1,
+    )
 
 
 def throttle_wait(account: str) -> float:
@@ -342,13 +354,7 @@ def run_worker(
 
 def has_due(account: str) -> bool:
     """Whether a message of ``account`` is due now (queued, or a stale claim)."""
-    now = timezone.now()
-    stale = now - dt.timedelta(seconds=settings.CRM_OUTBOX_CLAIM_TIMEOUT)
-    return OutboxMessage.objects.filter(
-        Q(status=OutboxStatus.QUEUED, next_attempt_at__lte=now)
-        | Q(status=OutboxStatus.SENDING, claimed_at__lt=stale),
-        account=account,
-    ).exists()
+    return _due(account, timezone.now()).exists()
 
 
 def next_due_at(account: str) -> dt.datetime | None:
@@ -385,11 +391,10 @@ def deliver_entries(entry_nos: list[int]) -> tuple[int, int]:
                 next_attempt_at__lte=now,
             ).values_list("id", flat=True)
         )
-        OutboxMessage.objects.filter(id__in=ids, status=OutboxStatus.QUEUED).update(
-            status=OutboxStatus.SENDING,
-            claimed_at=now,
-            claimed_by=worker,
-            attempts=F("attempts") + 1,
+        _mark_claimed(
+            OutboxMessage.objects.filter(id__in=ids, status=OutboxStatus.QUEUED),
+            worker,
+            now,
         )
     result = WorkerResult()
     send_claimed(ids, worker=worker, result=result)
