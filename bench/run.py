@@ -176,6 +176,10 @@ def main() -> int:
     results["1"] = cases.segment_checks(ctx)
     progress("case 2: delete canceled entries")
     results["2"] = cases.delete_checks(ctx)
+    progress("case 7: outbox throughput")
+    from bench.outbox import outbox_checks
+
+    results["7"] = outbox_checks(scale)
 
     checks = [check for key in sorted(results) for check in results[key]]
     meta: dict[str, Any] = {

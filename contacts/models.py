@@ -161,6 +161,11 @@ class Contact(models.Model):
     )
     exclude_from_segment = models.BooleanField(_("exclude from segment"), default=False)
     privacy_blocked = models.BooleanField(_("privacy blocked"), default=False)
+    email_opt_out = models.BooleanField(
+        _("e-mail opt-out"),
+        default=False,
+        help_text=_("The contact asked not to get marketing e-mail."),
+    )
     job_responsibilities = models.ManyToManyField(
         JobResponsibility,
         verbose_name=_("job responsibilities"),

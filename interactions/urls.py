@@ -11,6 +11,7 @@ from interactions.web import (
     delete_canceled,
     jobs,
     logged_segments,
+    outbox,
     postponed,
     privacy,
 )
@@ -191,6 +192,12 @@ urlpatterns = [
         "contacts/<str:no>/personal-data/erase/",
         privacy.ContactEraseView.as_view(),
         name="contact-erase",
+    ),
+    path("outbox/", outbox.OutboxView.as_view(), name="outbox"),
+    path(
+        "outbox/<int:pk>/<str:action>/",
+        outbox.OutboxActionView.as_view(),
+        name="outbox-action",
     ),
 ]
 

@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 
 from contacts import api as contacts_api
 from interactions import api as interactions_api
+from interactions.api import outbox as outbox_api
 from interactions.api import privacy as privacy_api
 from interactions.api.masterdata import SalespersonStatisticsView
 from interactions.api.template_content import TemplateContentViewSet
@@ -100,6 +101,7 @@ router.register(
     "logged-segments", interactions_api.LoggedSegmentViewSet, "logged-segment"
 )
 router.register("jobs", BackgroundJobViewSet, "job")
+router.register("outbox", outbox_api.OutboxMessageViewSet, "outbox-message")
 
 urlpatterns = [
     path(
@@ -124,6 +126,7 @@ urlpatterns = [
         SalespersonStatisticsView.as_view(),
         name="salesperson-statistics",
     ),
+    path("outbox/bounces/", outbox_api.BounceView.as_view(), name="outbox-bounce"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path(
         "docs/",

@@ -466,3 +466,32 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# --- Outbox, consent and bounces (DOMAIN §12) --------------------------------
+# Messages per minute each sending account (a MAILERS alias) may send, across
+# all outbox workers; an account not listed is refused (no silent default).
+CRM_OUTBOX_PER_MINUTE = {
+    alias: int(os.environ.get("CRM_OUTBOX_PER_MINUTE", "600")) for alias in MAILERS
+}
+# Messages a worker claims per round; a claim older than the timeout belongs to
+# a worker that died and is picked up again (only its in-flight message may go
+# out twice, with the same Message-ID).
+CRM_OUTBOX_BATCH_SIZE = int(os.environ.get("CRM_OUTBOX_BATCH_SIZE", "50"))
+CRM_OUTBOX_CLAIM_TIMEOUT = int(os.environ.get("CRM_OUTBOX_CLAIM_TIMEOUT", "300"))
+# Temporary failures (4xx, no connection) retry after base · 2^(attempt-1)
+# seconds, at most max; after this many attempts the message fails.
+CRM_OUTBOX_RETRY_BASE = int(os.environ.get("CRM_OUTBOX_RETRY_BASE", "60"))
+CRM_OUTBOX_RETRY_MAX = int(os.environ.get("CRM_OUTBOX_RETRY_MAX", "3600"))
+CRM_OUTBOX_MAX_ATTEMPTS = int(os.environ.get("CRM_OUTBOX_MAX_ATTEMPTS", "8"))
+# Absolute address of this site, for the unsubscribe link in marketing e-mail.
+CRM_PUBLIC_URL = os.environ.get("CRM_PUBLIC_URL", "http://localhost:8000")
+# Salt of the signed unsubscribe token (changing it voids every sent link).
+CRM_UNSUBSCRIBE_SALT = "interactions.unsubscribe"
+# Unsubscribe requests (GET and POST) per client address per minute.
+CRM_UNSUBSCRIBE_RATE_PER_MINUTE = int(
+    os.environ.get("CRM_UNSUBSCRIBE_RATE_PER_MINUTE", "30")
+)
+# Domain of generated Message-IDs (defaults to the host of DEFAULT_FROM_EMAIL).
+CRM_MESSAGE_ID_DOMAIN = os.environ.get(
+    "CRM_MESSAGE_ID_DOMAIN", DEFAULT_FROM_EMAIL.rpartition("@")[2] or "localhost"
+)

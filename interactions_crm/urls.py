@@ -15,6 +15,7 @@ from django.views.i18n import set_language
 
 from contacts import urls as contact_urls
 from interactions.web.contact_card import urls as contact_card_urls
+from interactions.web.unsubscribe import unsubscribe
 
 contact_pages = (
     contact_urls.urlpatterns + contact_card_urls.urlpatterns,
@@ -30,6 +31,8 @@ urlpatterns = [
     path("api/v1/", include("interactions_crm.api", namespace="api")),
     path("contacts/", include(contact_pages)),
     path("", include("interactions.urls")),
+    # Public (no login, CSRF-exempt for RFC 8058 one-click): DOMAIN §12.
+    path("unsubscribe/<str:token>/", unsubscribe, name="unsubscribe"),
 ]
 
 if settings.DEBUG:

@@ -36,6 +36,7 @@ from interactions.admin import (
     privacy,
     segments,
 )
+from interactions.admin import outbox as outbox_admin  # noqa: F401 (registers)
 from interactions.admin.log import InteractionLogEntryAdmin
 from interactions_crm.platform.admin import (
     LookaheadPaginator,

@@ -110,7 +110,7 @@ class InteractionTemplateAdmin(
     autocomplete_fields = ["group", "campaign"]
     inlines = [TemplateContentInline]
     fieldsets = [
-        (None, {"fields": ["code", "group", "description"]}),
+        (None, {"fields": ["code", "group", "description", "purpose"]}),
         (
             _("Interaction"),
             {

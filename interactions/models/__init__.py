@@ -16,6 +16,7 @@ from interactions.models.choices import (
     Evaluation,
     InformationFlow,
     InitiatedBy,
+    TemplatePurpose,
     WizardAction,
 )
 from interactions.models.ledger import (
@@ -30,6 +31,14 @@ from interactions.models.masterdata import (
     InteractionGroup,
     InteractionTemplate,
     TemplateContent,
+)
+from interactions.models.outbox import (
+    EmailOptOutEvent,
+    OptOutMethod,
+    OutboxMessage,
+    OutboxStatus,
+    Suppression,
+    SuppressionReason,
 )
 from interactions.models.segments import (
     LoggedSegment,
@@ -92,4 +101,11 @@ __all__ = [
     "SegmentLine",
     "TemplateContent",
     "WizardAction",
+    "EmailOptOutEvent",
+    "OptOutMethod",
+    "OutboxMessage",
+    "OutboxStatus",
+    "Suppression",
+    "SuppressionReason",
+    "TemplatePurpose",
 ]

@@ -1,5 +1,6 @@
 """Choices and number formats shared by templates, the ledger and segments."""
 
+import enum
 from typing import TypedDict
 
 from django.db import models
@@ -39,9 +40,25 @@ class Evaluation(models.TextChoices):
 
 
 class DeliveryStatus(models.TextChoices):
+    """An entry's e-mail: nothing to deliver, or queued → sent | failed | suppressed.
+
+    ``IN_PROGRESS`` is an alias of ``QUEUED`` (the name the creation paths
+    used before the outbox, DOMAIN §12); it is not a choice of its own.
+    """
+
     BLANK = "", _("(blank)")
-    IN_PROGRESS = "in_progress", _("In progress")
-    ERROR = "error", _("Error")
+    QUEUED = "queued", _("Queued")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+    SUPPRESSED = "suppressed", _("Suppressed")
+    IN_PROGRESS = enum.nonmember("queued")
+
+
+class TemplatePurpose(models.TextChoices):
+    """Marketing e-mail respects opt-outs and suppression; service e-mail goes out."""
+
+    MARKETING = "marketing", _("Marketing")
+    SERVICE = "service", _("Service")
 
 
 class WizardAction(models.TextChoices):

@@ -13,6 +13,7 @@ from interactions.models.choices import (
     DocumentType,
     InformationFlow,
     InitiatedBy,
+    TemplatePurpose,
     WizardAction,
 )
 
@@ -150,6 +151,16 @@ class InteractionTemplate(models.Model):
         choices=WizardAction.choices,
         blank=True,
         default=WizardAction.BLANK,
+    )
+    purpose = models.CharField(
+        _("purpose"),
+        max_length=10,
+        choices=TemplatePurpose.choices,
+        default=TemplatePurpose.MARKETING,
+        help_text=_(
+            "Marketing e-mail is not sent to contacts who opted out or addresses "
+            "on the suppression list; service e-mail (documents, replies) is."
+        ),
     )
 
     class Meta:

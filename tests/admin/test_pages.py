@@ -15,11 +15,13 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
 from contacts.models import ContactBusinessRelation
+from interactions.models import OptOutMethod
 from interactions.services import (
     CanceledEntryFilter,
     add_comment,
     start_delete_canceled_job,
 )
+from interactions.services.outbox import record_opt_out
 from interactions.services.segments import (
     add_contacts,
     create_segment,
@@ -86,6 +88,15 @@ def one_of_each(admin_user):
     log_segment(
         segment=segment.__class__.objects.get(description="Logged"), actor=admin_user
     )
+    # An e-mail in the outbox, then an opt-out (its history and suppression).
+    make_entry(
+        person,
+        content.template,
+        salesperson=segment.salesperson,
+        correspondence_type="email",
+        send=True,
+    )
+    record_opt_out(contact=person, method=OptOutMethod.LINK)
     return entry
 
 

@@ -1,51 +1,40 @@
-"""DOMAIN §4.3: sending an interaction by e-mail after commit; delivery status.
+"""DOMAIN §4.3, §12: an interaction sent by e-mail goes through the outbox.
 
-The mail server is the external boundary: a failing e-mail backend stands in
-for an SMTP server that refuses the message.
+Creating it queues one message in the same transaction (nothing leaves
+before the commit, nothing for a rollback); a worker sends it through a real
+SMTP server on loopback and the entry's delivery status records the result:
+queued → sent | failed.
 """
 
-import smtplib
-
 import pytest
-from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 
 from contacts.models import CorrespondenceType
-from interactions.models import DeliveryStatus, InteractionLogEntry
+from interactions.models import (
+    DeliveryStatus,
+    InteractionLogEntry,
+    OutboxMessage,
+    OutboxStatus,
+    Suppression,
+    TemplatePurpose,
+)
 from interactions.services import (
     create_interaction,
     deliver_entries,
     resend_entries,
 )
+from interactions.services.outbox import run_worker
 from interactions_crm.platform.models import AuditEvent
 from tests import factories
-
-
-class RefusingBackend(BaseEmailBackend):
-    """An SMTP server that refuses every message."""
-
-    def send_messages(self, email_messages):
-        raise smtplib.SMTPRecipientsRefused({"x@example.com": (550, b"no")})
-
-
-class UnreachableBackend(BaseEmailBackend):
-    """An SMTP server that cannot be reached at all."""
-
-    def open(self):
-        raise ConnectionRefusedError("connection refused")
-
-    def send_messages(self, email_messages):
-        raise AssertionError("never called: open() failed")
+from tests.outbox.smtp import loopback_smtp
 
 
 @pytest.fixture
-def failing_mail(settings):
-    settings.MAILERS = {
-        "default": {"BACKEND": f"{__name__}.RefusingBackend"},
-    }
+def smtp_server(settings):
+    """A real SMTP server on loopback (aiosmtpd) the default mailer sends to."""
+    yield from loopback_smtp(settings)
 
 
 @pytest.fixture(autouse=True)
@@ -55,6 +44,8 @@ def media_root(settings, tmp_path):
 
 @pytest.fixture
 def letter(template):
+    template.purpose = TemplatePurpose.SERVICE
+    template.save()
     factories.TemplateContentFactory(
         template=template,
         subject="Offer for {{ contact.name }}",
@@ -74,119 +65,120 @@ def send_letter(actor, contact, template, **kwargs) -> InteractionLogEntry:
     )
 
 
-def test_sent_after_commit_and_status_cleared(
-    staff_user, salesperson, person, letter, django_capture_on_commit_callbacks
+def test_queued_in_the_transaction_and_sent_by_a_worker(
+    smtp_server, staff_user, salesperson, person, letter
 ):
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+    with transaction.atomic():
         entry = send_letter(staff_user, person, letter)
         entry.refresh_from_db()
-        assert entry.delivery_status == DeliveryStatus.IN_PROGRESS
-        assert mail.outbox == []  # nothing leaves before the commit
+        assert entry.delivery_status == DeliveryStatus.QUEUED
+        [queued] = OutboxMessage.objects.filter(entry=entry)
+        assert queued.status == OutboxStatus.QUEUED
+    assert smtp_server.received == []  # the worker sends, not the request
 
-    for callback in callbacks:
-        callback()
+    result = run_worker()
 
+    assert (result.sent, result.failed) == (1, 0)
     entry.refresh_from_db()
-    assert entry.delivery_status == DeliveryStatus.BLANK
-    [message] = mail.outbox
-    assert message.to == [person.email]
-    assert message.subject == f"Offer for {person.name}"
-    assert message.body == f"Dear {person.name}"
-    assert message.reply_to == [salesperson.email]
+    assert entry.delivery_status == DeliveryStatus.SENT
+    [received] = smtp_server.received
+    assert received.recipients == [person.email]
+    assert received.message["Subject"] == f"Offer for {person.name}"
+    assert received.message.get_payload().strip() == f"Dear {person.name}"
+    assert received.message["Reply-To"] == salesperson.email
+    assert received.message_id == OutboxMessage.objects.get().message_id
 
 
-def test_failed_sending_sets_error(
-    failing_mail,
-    staff_user,
-    salesperson,
-    person,
-    letter,
-    django_capture_on_commit_callbacks,
+def test_permanent_failure_marks_failed_with_the_servers_reply(
+    smtp_server, staff_user, salesperson, person, letter
 ):
-    with django_capture_on_commit_callbacks(execute=True):
-        entry = send_letter(staff_user, person, letter)
+    smtp_server.handler.refuse_recipient[person.email] = "550 5.1.1 No such user"
+    entry = send_letter(staff_user, person, letter)
+
+    run_worker()
 
     entry.refresh_from_db()
-    assert entry.delivery_status == DeliveryStatus.ERROR
+    assert entry.delivery_status == DeliveryStatus.FAILED
+    message = OutboxMessage.objects.get()
+    assert message.status == OutboxStatus.FAILED
+    assert "550 5.1.1 No such user" in message.last_error
+    # A hard bounce suppresses the address (DOMAIN §12).
+    assert Suppression.objects.get().address == person.email.lower()
     # The interaction itself stays recorded.
     assert InteractionLogEntry.objects.visible().count() == 1
 
 
-def test_unreachable_server_sets_error(
-    settings,
-    staff_user,
-    salesperson,
-    person,
-    letter,
-    django_capture_on_commit_callbacks,
+def test_unreachable_server_retries_later(
+    settings, staff_user, salesperson, person, letter
 ):
-    settings.MAILERS = {"default": {"BACKEND": f"{__name__}.UnreachableBackend"}}
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": 9, "timeout": 2},
+        }
+    }
+    entry = send_letter(staff_user, person, letter)
 
-    with django_capture_on_commit_callbacks(execute=True):
-        entry = send_letter(staff_user, person, letter)
+    result = run_worker()
 
+    assert result.retried == 1
     entry.refresh_from_db()
-    assert entry.delivery_status == DeliveryStatus.ERROR
+    assert entry.delivery_status == DeliveryStatus.QUEUED
+    message = OutboxMessage.objects.get()
+    assert (message.status, message.attempts) == (OutboxStatus.QUEUED, 1)
+    assert "Connection refused" in message.last_error or message.last_error
 
 
 def test_imported_file_is_attached(
-    staff_user, salesperson, person, letter, django_capture_on_commit_callbacks
+    smtp_server, staff_user, salesperson, person, letter
 ):
     upload = SimpleUploadedFile("offer.pdf", b"%PDF", content_type="application/pdf")
+    send_letter(staff_user, person, letter, attachment_file=upload)
 
-    with django_capture_on_commit_callbacks(execute=True):
-        send_letter(staff_user, person, letter, attachment_file=upload)
+    run_worker()
 
-    [message] = mail.outbox
-    assert message.attachments[0][:2] == ("offer.pdf", b"%PDF")
+    [received] = smtp_server.received
+    [_text, pdf] = received.message.get_payload()
+    assert pdf.get_filename() == "offer.pdf"
+    assert pdf.get_payload(decode=True) == b"%PDF"
 
 
-def test_nothing_sent_when_transaction_rolls_back(
-    staff_user, salesperson, person, letter, django_capture_on_commit_callbacks
+def test_nothing_queued_when_transaction_rolls_back(
+    smtp_server, staff_user, salesperson, person, letter
 ):
-    with (
-        django_capture_on_commit_callbacks(execute=True) as callbacks,
-        pytest.raises(RuntimeError),
-        transaction.atomic(),
-    ):
+    with pytest.raises(RuntimeError), transaction.atomic():
         send_letter(staff_user, person, letter)
         raise RuntimeError("something later failed")
 
-    assert callbacks == []
-    assert mail.outbox == []
+    assert not OutboxMessage.objects.exists()
+    run_worker()
+    assert smtp_server.received == []
     assert not InteractionLogEntry.objects.exists()
 
 
-def test_not_sent_without_send(
-    staff_user, salesperson, person, letter, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        entry = create_interaction(
-            actor=staff_user,
-            contact=person,
-            template=letter,
-            correspondence_type=CorrespondenceType.EMAIL,
-        )
-
-    assert callbacks == []
-    assert entry.delivery_status == DeliveryStatus.BLANK
-    assert mail.outbox == []
-
-
-def test_hard_copy_is_not_e_mailed(
-    staff_user, salesperson, person, letter, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True):
-        entry = create_interaction(
-            actor=staff_user,
-            contact=person,
-            template=letter,
-            correspondence_type=CorrespondenceType.HARD_COPY,
-            send=True,
-        )
+def test_not_sent_without_send(staff_user, salesperson, person, letter):
+    entry = create_interaction(
+        actor=staff_user,
+        contact=person,
+        template=letter,
+        correspondence_type=CorrespondenceType.EMAIL,
+    )
 
     assert entry.delivery_status == DeliveryStatus.BLANK
-    assert mail.outbox == []
+    assert not OutboxMessage.objects.exists()
+
+
+def test_hard_copy_is_not_e_mailed(staff_user, salesperson, person, letter):
+    entry = create_interaction(
+        actor=staff_user,
+        contact=person,
+        template=letter,
+        correspondence_type=CorrespondenceType.HARD_COPY,
+        send=True,
+    )
+
+    assert entry.delivery_status == DeliveryStatus.BLANK
+    assert not OutboxMessage.objects.exists()
 
 
 class TestSendValidation:
@@ -233,95 +225,70 @@ class TestSendValidation:
         assert not AuditEvent.objects.exists()
 
     def test_imported_file_is_content_enough(
-        self,
-        staff_user,
-        salesperson,
-        person,
-        template,
-        django_capture_on_commit_callbacks,
+        self, smtp_server, staff_user, salesperson, person, template
     ):
-        with django_capture_on_commit_callbacks(execute=True):
-            send_letter(
-                staff_user,
-                person,
-                template,
-                attachment_file=SimpleUploadedFile("a.txt", b"hello"),
-            )
+        send_letter(
+            staff_user,
+            person,
+            template,
+            attachment_file=SimpleUploadedFile("a.txt", b"hello"),
+        )
 
-        assert len(mail.outbox) == 1
+        run_worker()
+        assert len(smtp_server.received) == 1
 
 
 class TestDeliverEntries:
-    def test_skips_entries_not_in_progress(
-        self,
-        staff_user,
-        salesperson,
-        person,
-        letter,
-        django_capture_on_commit_callbacks,
+    def test_skips_entries_already_sent(
+        self, smtp_server, staff_user, salesperson, person, letter
     ):
-        with django_capture_on_commit_callbacks(execute=True):
-            entry = send_letter(staff_user, person, letter)
-        mail.outbox.clear()
+        entry = send_letter(staff_user, person, letter)
+        assert deliver_entries([entry.entry_no]) == (1, 0)
 
         assert deliver_entries([entry.entry_no]) == (0, 0)
-        assert mail.outbox == []
+        assert len(smtp_server.received) == 1
 
-    def test_counts_sent_and_failed(
-        self, staff_user, salesperson, letter, django_capture_on_commit_callbacks
+    def test_recipient_is_fixed_when_queued(
+        self, smtp_server, staff_user, salesperson, letter
     ):
-        reachable = factories.PersonFactory()
-        gone = factories.PersonFactory()
-        with django_capture_on_commit_callbacks(execute=False):
-            first = send_letter(staff_user, reachable, letter)
-            second = send_letter(staff_user, gone, letter)
-        # The address disappeared between logging and sending.
-        type(gone).objects.filter(pk=gone.pk).update(email="")
+        person = factories.PersonFactory()
+        entry = send_letter(staff_user, person, letter)
+        # The contact's address changes between queueing and sending: the
+        # message goes where it was addressed (it is the entry's content).
+        type(person).objects.filter(pk=person.pk).update(email="new@example.com")
 
-        assert deliver_entries([first.entry_no, second.entry_no]) == (1, 1)
-        second.refresh_from_db()
-        assert second.delivery_status == DeliveryStatus.ERROR
+        assert deliver_entries([entry.entry_no]) == (1, 0)
+        assert smtp_server.received[0].recipients == [person.email]
 
 
 class TestResend:
     @pytest.fixture
-    def failed(
-        self,
-        failing_mail,
-        staff_user,
-        salesperson,
-        person,
-        letter,
-        django_capture_on_commit_callbacks,
-    ):
-        with django_capture_on_commit_callbacks(execute=True):
-            entry = send_letter(staff_user, person, letter)
+    def failed(self, smtp_server, staff_user, salesperson, person, letter):
+        smtp_server.handler.data_replies = ["554 5.6.0 Message rejected"]
+        entry = send_letter(staff_user, person, letter)
+        run_worker()
         entry.refresh_from_db()
-        assert entry.delivery_status == DeliveryStatus.ERROR
+        assert entry.delivery_status == DeliveryStatus.FAILED
         return entry
 
-    def test_resend_sends_again_after_commit(
-        self, failed, settings, staff_user, django_capture_on_commit_callbacks
-    ):
-        settings.MAILERS = {
-            "default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
-        }
-
-        with django_capture_on_commit_callbacks(execute=True):
-            count = resend_entries(
-                actor=staff_user,
-                entries=InteractionLogEntry.objects.filter(pk=failed.pk),
-            )
+    def test_resend_queues_a_new_message(self, failed, smtp_server, staff_user):
+        count = resend_entries(
+            actor=staff_user, entries=InteractionLogEntry.objects.filter(pk=failed.pk)
+        )
+        run_worker()
 
         assert count == 1
         failed.refresh_from_db()
-        assert failed.delivery_status == DeliveryStatus.BLANK
-        assert len(mail.outbox) == 1
+        assert failed.delivery_status == DeliveryStatus.SENT
+        first, second = OutboxMessage.objects.order_by("id")
+        assert (first.status, second.status) == (OutboxStatus.FAILED, OutboxStatus.SENT)
+        assert first.message_id != second.message_id  # a new e-mail
+        assert [r.message_id for r in smtp_server.received] == [second.message_id]
         event = AuditEvent.objects.get(action="entry.resend")
         assert (event.count, event.actor) == (1, staff_user)
 
     def test_resend_skips_entries_without_email_content(
-        self, failed, staff_user, person, template, django_capture_on_commit_callbacks
+        self, failed, staff_user, person
     ):
         other = factories.TemplateFactory(code="NOTE")
         plain = create_interaction(actor=staff_user, contact=person, template=other)
@@ -333,6 +300,18 @@ class TestResend:
         assert count == 1
         plain.refresh_from_db()
         assert plain.delivery_status == DeliveryStatus.BLANK
+
+    def test_queued_entry_is_not_queued_twice(
+        self, staff_user, salesperson, person, letter
+    ):
+        entry = send_letter(staff_user, person, letter)
+
+        with pytest.raises(ValidationError):
+            resend_entries(
+                actor=staff_user,
+                entries=InteractionLogEntry.objects.filter(pk=entry.pk),
+            )
+        assert OutboxMessage.objects.count() == 1
 
     def test_nothing_to_send_is_refused(
         self, staff_user, salesperson, person, template

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from interactions.models import InteractionLogEntry, LoggedSegment
 from interactions.services import cancel_entries, cancel_logged_segments
+from interactions.services.outbox import run_worker
 from tests import factories
 from tests.conftest import grant
 from tests.web.segment_support import make_logged, make_people
@@ -303,5 +304,6 @@ def test_resend_sends_the_entries_again(
             {"action": "resend", "logged_segments": [purchasers.pk]},
             follow=True,
         )
+    run_worker()  # the outbox worker sends them
     assert len(mail.outbox) == 2
     assert "2 interaction log entries are being sent again." in messages_of(response)

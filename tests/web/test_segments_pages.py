@@ -17,6 +17,7 @@ from interactions.models import (
     SegmentLine,
 )
 from interactions.services.jobs import JobKind
+from interactions.services.outbox import run_worker
 from interactions.services.segments import (
     add_contact_to_segment,
     add_contacts,
@@ -675,6 +676,7 @@ def test_log_with_follow_up_and_send(
     message = messages_of(response)[0]
     assert f"Follow-up segment {follow_up.no} has been created." in message
     assert "being sent" in message
+    run_worker()  # the outbox worker sends them
     assert len(mail.outbox) == 2
 
 

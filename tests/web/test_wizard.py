@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from interactions import wizard
 from interactions.models import InteractionLogEntry
+from interactions.services.outbox import run_worker
 from interactions.web.wizard import forms
 from tests import factories
 from tests.conftest import grant
@@ -545,11 +546,13 @@ def test_send_by_email_when_finishing(
             nav="finish",
         )
 
+    assert InteractionLogEntry.objects.get().delivery_status == "queued"
+    run_worker()  # the outbox worker sends it
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == [person.email]
     entry = InteractionLogEntry.objects.get()
     assert entry.correspondence_type == "email"
-    assert entry.delivery_status == ""
+    assert entry.delivery_status == "sent"
     assert (
         "It is being sent by e-mail." in staff_client.get(response.url).content.decode()
     )

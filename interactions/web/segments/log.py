@@ -20,6 +20,7 @@ from django.utils.translation import ngettext
 
 from interactions.models import LoggedSegment, Segment
 from interactions.selectors.logged_segments import log_outcome
+from interactions.selectors.outbox import suppressed_line_count
 from interactions.selectors.segment_lines import LineSummary, line_summary
 from interactions.services import log_segment, start_log_segment_job
 from interactions.services.jobs import runs_in_background
@@ -84,6 +85,7 @@ class SegmentLogView(StaffView):
         status: int = 200,
     ) -> HttpResponse:
         context = {"segment": segment, "form": form, "summary": summary}
+        context["suppressed"] = suppressed_line_count(segment)  # DOMAIN §12
         return render(self.request, self.template_name, context, status=status)
 
     def get(self, request: StaffRequest, no: str) -> HttpResponse:

@@ -20,7 +20,11 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from contacts.models import Contact
-from interactions.models import InteractionLogEntry, InteractionTemplate
+from interactions.models import (
+    DeliveryStatus,
+    InteractionLogEntry,
+    InteractionTemplate,
+)
 from interactions.web.base import (
     ADD_ENTRIES,
     StaffRequest,
@@ -210,7 +214,7 @@ class CreateInteractionView(StaffView):
         message = _("Interaction log entry %(entry_no)s has been created.") % {
             "entry_no": entry.entry_no
         }
-        if entry.delivery_status == "in_progress":
+        if entry.delivery_status == DeliveryStatus.QUEUED:
             message += " " + _("It is being sent by e-mail.")
         messages.success(self.request, message)
         return redirect(entry)
