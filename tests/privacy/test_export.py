@@ -64,13 +64,13 @@ def test_one_audit_event_per_export(marked_person, admin_user):
 def test_a_section_registered_elsewhere_is_exported_and_erased(
     marked_person, admin_user, monkeypatch
 ):
-    """The hook another module (the consent history) uses."""
+    """The hook other modules (the outbox, the consent history) use."""
     monkeypatch.setattr(registry, "_SECTIONS", dict(registry._SECTIONS))
     erased = []
     register_personal_data(
-        "consent",
+        "elsewhere",
         exporter=lambda contact: {
-            "consent.json": [{"no": contact.no, "opt_out": True}]
+            "elsewhere.json": [{"no": contact.no, "opt_out": True}]
         },
         eraser=lambda scope, apply: erased.append(apply) or {"consent_rows": 1},
     )
@@ -80,7 +80,7 @@ def test_a_section_registered_elsewhere_is_exported_and_erased(
 
     result = erase_contact(actor=admin_user, contact=marked_person)
 
-    assert json.loads(members["consent.json"]) == [
+    assert json.loads(members["elsewhere.json"]) == [
         {"no": marked_person.no, "opt_out": True}
     ]
     assert result.counts["consent_rows"] == 1

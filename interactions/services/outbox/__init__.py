@@ -6,6 +6,8 @@ suppression list, signed unsubscribe link), ``bounces`` (RFC 3464 delivery
 status notifications) and ``tasks`` (the Django task that runs a worker).
 """
 
+# Registers the outbox's personal data sections (export and erasure).
+from interactions.services.outbox import privacy as _privacy  # noqa: F401
 from interactions.services.outbox.consent import (
     record_opt_out,
     suppress_address,

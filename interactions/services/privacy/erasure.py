@@ -55,6 +55,9 @@ COUNT_LABELS = {
     "audit_events": _("audit events"),
     "admin_log": _("admin log rows"),
     "api_replies": _("stored API replies"),
+    "outbox_messages": _("e-mail messages"),
+    "opt_out_events": _("opt-out events"),
+    "suppressed_addresses": _("suppressed addresses"),
 }
 
 
