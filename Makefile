@@ -58,7 +58,7 @@ $(UV_VENV)/.uv-$(UV_VERSION):
 	@touch $@
 
 lock: $(UV_VENV)/.uv-$(UV_VERSION) ## Re-pin requirements/lock.txt after editing dependencies (UPGRADE=1: newest allowed)
-	$(UV) pip compile pyproject.toml requirements/tools.in --extra dev \
+	$(UV) pip compile pyproject.toml requirements/tools.in --extra dev --extra redis --extra pool \
 	    --python-version 3.13 --python-platform x86_64-unknown-linux-gnu \
 	    --generate-hashes --custom-compile-command "make lock" \
 	    $(if $(UPGRADE),--upgrade) --quiet -o $(LOCK)

@@ -152,3 +152,31 @@ def test_the_database_cache_holds_the_counters_too(rates, settings, integrator):
     answers = [guesser.get(CONTACTS).status_code for _ in range(4)]
 
     assert answers == [401, 401, 401, 429]
+
+
+def test_redis_holds_the_counters_for_every_process(rates, settings, integrator):
+    """With REDIS_URL the counters live in Redis (127.0.0.1:6379, as CI runs it)."""
+    import uuid
+
+    prefix = f"crm-test-{uuid.uuid4().hex}"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/15",
+            "KEY_PREFIX": prefix,
+        }
+    }
+    Token.objects.create(user=integrator)
+    guesser = with_token("0" * 40)
+
+    answers = [guesser.get(CONTACTS).status_code for _ in range(4)]
+
+    assert answers == [401, 401, 401, 429]
+    # The counter is in Redis itself, where every process reads it: a plain
+    # client on its own connection finds this address's history.
+    import redis
+
+    server = redis.Redis.from_url("redis://127.0.0.1:6379/15")
+    stored = server.keys(f"{prefix}:*")
+    assert stored
+    server.delete(*stored)
