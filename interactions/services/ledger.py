@@ -7,8 +7,9 @@ count, never one per row. Deleting canceled entries (§6.4) is
 here.
 """
 
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, Self
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -28,6 +29,7 @@ from interactions.services.delete_canceled import (
     run_delete_canceled,
     start_delete_canceled_job,
 )
+from interactions_crm.platform import intent
 from interactions_crm.platform.actors import Actor, user_or_none
 from interactions_crm.platform.audit import record_audit
 
@@ -168,23 +170,140 @@ def uncancel_entries(*, actor: Actor, entries: Selection) -> int:
     return count
 
 
-def switch_canceled(*, actor: Actor, entries: Selection, reason: str = "") -> int:
+@dataclass(frozen=True)
+class SwitchIntent:
+    """What a "switch checkmark in Canceled" confirmation showed (DOMAIN §6.2).
+
+    ``target`` is the state every selected entry gets (True: canceled);
+    ``seen`` is each selected entry's canceled state as shown, by entry number
+    — ``None`` when the caller only states the target (an API request without
+    a confirmation page).
+    """
+
+    target: bool
+    seen: Mapping[int, bool] | None = None
+
+    PURPOSE = "entry.switch_canceled"
+
+    @classmethod
+    def shown(cls, entries: Iterable[InteractionLogEntry]) -> Self:
+        """The intent of a confirmation showing ``entries`` (in entry-number order)."""
+        rows = sorted(entries, key=lambda entry: entry.entry_no)
+        return cls(
+            target=not rows[0].canceled,
+            seen={entry.entry_no: entry.canceled for entry in rows},
+        )
+
+    def seal(self) -> str:
+        """The signed token the confirmation form carries."""
+        seen = None if self.seen is None else [[n, c] for n, c in self.seen.items()]
+        return intent.seal(
+            purpose=self.PURPOSE, facts={"target": self.target, "seen": seen}
+        )
+
+    @classmethod
+    def unseal(cls, token: str) -> Self:
+        """The intent sealed by :meth:`seal`; refused when altered or expired."""
+        facts = intent.unseal(token, purpose=cls.PURPOSE).facts
+        seen = facts.get("seen")
+        return cls(
+            target=bool(facts["target"]),
+            seen=None if seen is None else {int(n): bool(c) for n, c in seen},
+        )
+
+    @property
+    def entry_nos(self) -> list[int]:
+        """The selection the confirmation showed (empty when it named none)."""
+        return sorted(self.seen or ())
+
+
+def _state_word(canceled: bool) -> str:
+    return str(_("canceled") if canceled else _("not canceled"))
+
+
+def _check_switch_intent(
+    selection: QuerySet[InteractionLogEntry], expected: SwitchIntent
+) -> None:
+    """Refuse (nothing changed) when the selection is not what was confirmed.
+
+    The rows are locked first, so no other request changes them between this
+    check and the update.
+    """
+    current = dict(
+        selection.select_for_update()
+        .order_by("entry_no")
+        .values_list("entry_no", "canceled")
+    )
+    if expected.seen is None:
+        first = next(iter(current.items()), None)
+        if first is not None and first[1] == expected.target:
+            raise intent.changed_meanwhile(
+                _(
+                    "Interaction log entry %(entry_no)s is already %(state)s. "
+                    "Switching the selection now would do the opposite of what "
+                    "was asked, so nothing was changed."
+                )
+                % {"entry_no": first[0], "state": _state_word(expected.target)}
+            )
+        return
+    gone = sorted(set(expected.seen) - set(current))
+    if gone:
+        raise intent.changed_meanwhile(
+            _(
+                "Interaction log entry %(entry_no)s no longer exists: it was "
+                "deleted after the confirmation was shown. Nothing was changed."
+            )
+            % {"entry_no": gone[0]}
+        )
+    changed = [no for no, canceled in current.items() if expected.seen.get(no) != canceled]
+    if changed:
+        raise intent.changed_meanwhile(
+            _(
+                "Interaction log entry %(entry_no)s was %(state)s by someone else "
+                "after the confirmation was shown. Nothing was changed; check the "
+                "selection and switch again."
+            )
+            % {"entry_no": changed[0], "state": _state_word(current[changed[0]])}
+        )
+
+
+def switch_canceled(
+    *,
+    actor: Actor,
+    entries: Selection,
+    reason: str = "",
+    expected: SwitchIntent | None = None,
+) -> int:
     """NAV's "Switch Checkmark in Canceled" on a selection; return the count.
 
     Every selected entry gets the opposite of the *first* selected entry's
     state, the first being the lowest entry number (NAV's list order), so a
     mixed selection becomes uniformly canceled or uniformly un-canceled.
+
+    ``expected`` is what the confirmation showed: the target state, and each
+    entry's state as shown. When an entry changed or vanished meanwhile, or
+    the first entry already has the target state, the switch is refused
+    (:func:`~interactions_crm.platform.intent.changed_meanwhile`, HTTP 409 in
+    the API) and nothing changes — it never does the opposite of what the
+    confirmation said.
     """
     with transaction.atomic():
         selection = _selection(entries)
-        first_canceled = (
-            selection.order_by("entry_no").values_list("canceled", flat=True).first()
-        )
-        if first_canceled is None:
-            return 0
-        if first_canceled:
-            return uncancel_entries(actor=actor, entries=selection)
-        return cancel_entries(actor=actor, entries=selection, reason=reason)
+        if expected is not None:
+            _check_switch_intent(selection, expected)
+            target = expected.target
+        else:
+            first_canceled = (
+                selection.order_by("entry_no")
+                .values_list("canceled", flat=True)
+                .first()
+            )
+            if first_canceled is None:
+                return 0
+            target = not first_canceled
+        if target:
+            return cancel_entries(actor=actor, entries=selection, reason=reason)
+        return uncancel_entries(actor=actor, entries=selection)
 
 
 def evaluate_entries(*, actor: Actor, entries: Selection, evaluation: str) -> int:
@@ -223,6 +342,7 @@ __all__ = [
     "FILTER_DATES",
     "FILTER_RELATIONS",
     "CanceledEntryFilter",
+    "SwitchIntent",
     "cancel_entries",
     "canceled_entries_matching",
     "delete_canceled_entries",

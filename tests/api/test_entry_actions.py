@@ -131,6 +131,38 @@ def test_switch_canceled_follows_the_first_entry(staff_api, person, template):
     assert AuditEvent.objects.filter(action="entry.cancel").get().count == 1
 
 
+def test_switch_canceled_with_a_stale_target_is_409(staff_api, person, template):
+    """The integrator meant to cancel; someone canceled meanwhile: refused."""
+    first, second = make_entries(2, contact=person, template=template, description="A")
+    InteractionLogEntry.objects.filter(pk=first.pk).update(canceled=True)
+
+    response = staff_api.post(
+        "/api/v1/interactions/switch-canceled/",
+        {"entry_nos": [first.entry_no, second.entry_no], "canceled": True},
+        format="json",
+    )
+
+    assert response.status_code == 409
+    assert f"Interaction log entry {first.entry_no} is already canceled" in (
+        response.json()["intent"][0]
+    )
+    assert InteractionLogEntry.objects.filter(canceled=True).count() == 1
+    assert not AuditEvent.objects.filter(action="entry.cancel").exists()
+
+
+def test_switch_canceled_with_the_right_target_switches(staff_api, person, template):
+    first, second = make_entries(2, contact=person, template=template, description="A")
+
+    response = staff_api.post(
+        "/api/v1/interactions/switch-canceled/",
+        {"entry_nos": [first.entry_no, second.entry_no], "canceled": True},
+        format="json",
+    )
+
+    assert response.status_code == 200
+    assert response.json() == {"count": 2}
+
+
 def test_switch_canceled_needs_entry_numbers(staff_api):
     response = staff_api.post(
         "/api/v1/interactions/switch-canceled/", {"entry_nos": []}, format="json"

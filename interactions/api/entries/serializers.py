@@ -208,6 +208,13 @@ class SwitchCanceledSerializer(EntrySelectionSerializer):
     """Input of ``interactions.services.switch_canceled``."""
 
     reason = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    canceled = serializers.BooleanField(
+        required=False,
+        help_text="The state the switch is meant to set (true: cancel). When "
+        "given and the first selected entry already has it (someone else "
+        "switched it meanwhile), the request is refused with 409 and nothing "
+        "changes. Omitted: the opposite of the first entry's state now.",
+    )
 
 
 class BulkEvaluateSerializer(EntrySelectionSerializer):

@@ -53,7 +53,11 @@ from interactions.services import (
     uncancel_entries,
 )
 from interactions.services.jobs import runs_in_background
-from interactions.services.ledger import deleted_message, start_delete_canceled_job
+from interactions.services.ledger import (
+    SwitchIntent,
+    deleted_message,
+    start_delete_canceled_job,
+)
 from interactions_crm.platform.actors import user_or_none
 from interactions_crm.platform.api.errors import Conflict, conflict_on_refusal
 from interactions_crm.platform.api.idempotency import idempotent
@@ -224,14 +228,20 @@ class InteractionViewSet(
     @action(detail=False, methods=["post"], url_path="switch-canceled")
     def switch_canceled(self, request: Request) -> Response:
         """NAV's "switch checkmark in canceled": every selected entry gets the
-        opposite of the first one's state (the lowest entry number)."""
+        opposite of the first one's state (the lowest entry number).
+
+        Send ``canceled`` (the state you mean to set) so that a selection
+        another user switched meanwhile is refused (409) instead of switched
+        back."""
         serializer = SwitchCanceledSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        target = serializer.validated_data.get("canceled")
         with conflict_on_refusal():
             count = switch_canceled(
                 actor=user_or_none(request.user),
                 entries=self._selected(serializer.validated_data["entry_nos"]),
                 reason=serializer.validated_data.get("reason", ""),
+                expected=None if target is None else SwitchIntent(target=target),
             )
         return Response({"count": count})
 
