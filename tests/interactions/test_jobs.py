@@ -53,7 +53,8 @@ def test_job_deletes_canceled_entries_in_the_worker(staff_user, settings):
     job = start_delete_canceled_job(actor=staff_user, filters=CanceledEntryFilter())
 
     assert (job.status, job.total, job.done) == ("queued", 5, 0)
-    assert job.params == {}
+    assert set(job.params) == {"preview"}  # no filters; bound by a preview
+    assert job.params["preview"]["count"] == 5
     task_result = DBTaskResult.objects.get()
     assert task_result.status == TaskResultStatus.READY
 
@@ -62,7 +63,7 @@ def test_job_deletes_canceled_entries_in_the_worker(staff_user, settings):
     job.refresh_from_db()
     assert job.status == BackgroundJob.Status.SUCCEEDED
     assert (job.done, job.total, job.progress_percent) == (5, 5, 100)
-    assert job.result == {"deleted": 5}
+    assert job.result == {"deleted": 5, "previewed": 5, "kept": 0, "left": 0}
     assert job.message == "5 interaction log entries have been deleted."
     assert job.started_at is not None and job.finished_at is not None
     assert list(InteractionLogEntry.objects.values_list("pk", flat=True)) == [active.pk]
@@ -81,13 +82,14 @@ def test_job_stores_filters_as_plain_values(staff_user, company):
         actor=staff_user,
         filters=CanceledEntryFilter(contact=company, template=template),
     )
+    preview = job.params.pop("preview")
     assert job.params == {"contact": company.pk, "template": template.pk}
-    assert job.total == 1
+    assert (job.total, preview["count"]) == (1, 1)
 
     run_worker()
 
     job.refresh_from_db()
-    assert job.result == {"deleted": 1}
+    assert job.result["deleted"] == 1
     assert InteractionLogEntry.objects.count() == 1
 
 
@@ -144,7 +146,7 @@ def test_interrupted_job_resumes_with_what_is_left(staff_user, settings):
 
     job.refresh_from_db()
     assert job.status == BackgroundJob.Status.SUCCEEDED
-    assert (job.done, job.result) == (5, {"deleted": 5})
+    assert (job.done, job.result["deleted"], job.result["kept"]) == (5, 5, 0)
     assert not InteractionLogEntry.objects.exists()
 
 

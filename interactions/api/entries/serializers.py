@@ -264,6 +264,16 @@ class DeleteCanceledEntriesSerializer(serializers.Serializer[Any]):
         default=True,
         help_text="Only count the entries that would be deleted (the default).",
     )
+    intent = serializers.CharField(
+        required=False,
+        max_length=4000,
+        help_text="The `intent` a dry run with the same filters answered. With "
+        "it the run deletes exactly what that dry run counted: entries canceled "
+        "after it are left for the next run, previewed entries un-canceled "
+        "meanwhile are kept, and the answer says so (`kept`, `left`). Without "
+        "it the run deletes what matches when it runs, for integrators that do "
+        "not preview.",
+    )
 
 
 class DeleteCanceledResultSerializer(serializers.Serializer[Any]):
@@ -272,3 +282,25 @@ class DeleteCanceledResultSerializer(serializers.Serializer[Any]):
         help_text="Entries deleted, or that would be deleted in a dry run."
     )
     message = serializers.CharField()
+    intent = serializers.CharField(
+        required=False,
+        help_text="Dry run only: send it back with `dry_run: false` to delete "
+        "exactly what was counted.",
+    )
+    last_entry_no = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        help_text="Dry run only: the highest entry number counted.",
+    )
+    previewed = serializers.IntegerField(
+        required=False, help_text="Run with `intent`: what the dry run counted."
+    )
+    kept = serializers.IntegerField(
+        required=False,
+        help_text="Run with `intent`: previewed entries un-canceled meanwhile.",
+    )
+    left = serializers.IntegerField(
+        required=False,
+        help_text="Run with `intent`: entries canceled after the dry run, left "
+        "for the next run.",
+    )

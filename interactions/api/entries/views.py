@@ -52,6 +52,11 @@ from interactions.services import (
     switch_canceled,
     uncancel_entries,
 )
+from interactions.services.delete_canceled import (
+    DeletePreview,
+    delete_previewed,
+    preview_delete_canceled,
+)
 from interactions.services.jobs import runs_in_background
 from interactions.services.ledger import (
     SwitchIntent,
@@ -280,16 +285,50 @@ class InteractionViewSet(
         serializer.is_valid(raise_exception=True)
         values: dict[str, Any] = dict(serializer.validated_data)
         dry_run = values.pop("dry_run")
+        token = values.pop("intent", None)
         filters = CanceledEntryFilter(**values)
         actor = user_or_none(request.user)
-        count = delete_canceled_entries(actor=actor, filters=filters, dry_run=True)
         if dry_run:
+            preview = preview_delete_canceled(filters=filters)
             message = ngettext(
                 "%(count)d interaction log entry would be deleted.",
                 "%(count)d interaction log entries would be deleted.",
-                count,
-            ) % {"count": count}
-            return Response({"dry_run": True, "count": count, "message": message})
+                preview.count,
+            ) % {"count": preview.count}
+            return Response(
+                {
+                    "dry_run": True,
+                    "count": preview.count,
+                    "message": message,
+                    "intent": preview.seal(filters),
+                    "last_entry_no": preview.last_entry_no,
+                }
+            )
+        if token is None:
+            return self._delete_unpreviewed(request, filters)
+        with conflict_on_refusal():
+            preview = DeletePreview.unseal(token, filters=filters)
+        if runs_in_background(preview.count):
+            job = start_delete_canceled_job(
+                actor=actor, filters=filters, preview=preview
+            )
+            return job_response(request, job)
+        outcome = delete_previewed(actor=actor, filters=filters, preview=preview)
+        return Response(
+            {
+                "dry_run": False,
+                "count": outcome.deleted,
+                "message": " ".join(outcome.messages()),
+                **outcome.to_result(),
+            }
+        )
+
+    def _delete_unpreviewed(
+        self, request: Request, filters: CanceledEntryFilter
+    ) -> Response:
+        """A run without a dry run's ``intent``: what matches now (as before)."""
+        actor = user_or_none(request.user)
+        count = delete_canceled_entries(actor=actor, filters=filters, dry_run=True)
         if runs_in_background(count):
             job = start_delete_canceled_job(actor=actor, filters=filters)
             return job_response(request, job)
