@@ -286,8 +286,7 @@ class DeleteOutcome:
         if self.kept:
             lines.append(
                 ngettext(
-                    "%(count)d previewed entry was un-canceled meanwhile and was "
-                    "kept.",
+                    "%(count)d previewed entry was un-canceled meanwhile and was kept.",
                     "%(count)d previewed entries were un-canceled meanwhile and "
                     "were kept.",
                     self.kept,

@@ -7,8 +7,7 @@ count, never one per row. Deleting canceled entries (§6.4) is
 here.
 """
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable
 from typing import Any, Self
 
 from django.core.exceptions import ValidationError
@@ -170,51 +169,16 @@ def uncancel_entries(*, actor: Actor, entries: Selection) -> int:
     return count
 
 
-@dataclass(frozen=True)
-class SwitchIntent:
-    """What a "switch checkmark in Canceled" confirmation showed (DOMAIN §6.2).
-
-    ``target`` is the state every selected entry gets (True: canceled);
-    ``seen`` is each selected entry's canceled state as shown, by entry number
-    — ``None`` when the caller only states the target (an API request without
-    a confirmation page).
-    """
-
-    target: bool
-    seen: Mapping[int, bool] | None = None
+class SwitchIntent(intent.SwitchIntent):
+    """What a "switch checkmark in Canceled" confirmation on entries showed
+    (DOMAIN §6.2): keys are entry numbers, states are ``canceled``."""
 
     PURPOSE = "entry.switch_canceled"
 
     @classmethod
     def shown(cls, entries: Iterable[InteractionLogEntry]) -> Self:
-        """The intent of a confirmation showing ``entries`` (in entry-number order)."""
-        rows = sorted(entries, key=lambda entry: entry.entry_no)
-        return cls(
-            target=not rows[0].canceled,
-            seen={entry.entry_no: entry.canceled for entry in rows},
-        )
-
-    def seal(self) -> str:
-        """The signed token the confirmation form carries."""
-        seen = None if self.seen is None else [[n, c] for n, c in self.seen.items()]
-        return intent.seal(
-            purpose=self.PURPOSE, facts={"target": self.target, "seen": seen}
-        )
-
-    @classmethod
-    def unseal(cls, token: str) -> Self:
-        """The intent sealed by :meth:`seal`; refused when altered or expired."""
-        facts = intent.unseal(token, purpose=cls.PURPOSE).facts
-        seen = facts.get("seen")
-        return cls(
-            target=bool(facts["target"]),
-            seen=None if seen is None else {int(n): bool(c) for n, c in seen},
-        )
-
-    @property
-    def entry_nos(self) -> list[int]:
-        """The selection the confirmation showed (empty when it named none)."""
-        return sorted(self.seen or ())
+        """The intent of a confirmation showing ``entries``."""
+        return cls.of_states({entry.entry_no: entry.canceled for entry in entries})
 
 
 def _state_word(canceled: bool) -> str:
@@ -234,36 +198,33 @@ def _check_switch_intent(
         .order_by("entry_no")
         .values_list("entry_no", "canceled")
     )
-    if expected.seen is None:
-        first = next(iter(current.items()), None)
-        if first is not None and first[1] == expected.target:
-            raise intent.changed_meanwhile(
-                _(
-                    "Interaction log entry %(entry_no)s is already %(state)s. "
-                    "Switching the selection now would do the opposite of what "
-                    "was asked, so nothing was changed."
-                )
-                % {"entry_no": first[0], "state": _state_word(expected.target)}
+    found = expected.differences(current)
+    if found.already is not None:
+        raise intent.changed_meanwhile(
+            _(
+                "Interaction log entry %(entry_no)s is already %(state)s. "
+                "Switching the selection now would do the opposite of what "
+                "was asked, so nothing was changed."
             )
-        return
-    gone = sorted(set(expected.seen) - set(current))
-    if gone:
+            % {"entry_no": found.already, "state": _state_word(expected.target)}
+        )
+    if found.gone:
         raise intent.changed_meanwhile(
             _(
                 "Interaction log entry %(entry_no)s no longer exists: it was "
                 "deleted after the confirmation was shown. Nothing was changed."
             )
-            % {"entry_no": gone[0]}
+            % {"entry_no": found.gone[0]}
         )
-    changed = [no for no, canceled in current.items() if expected.seen.get(no) != canceled]
-    if changed:
+    if found.changed:
+        no = found.changed[0]
         raise intent.changed_meanwhile(
             _(
                 "Interaction log entry %(entry_no)s was %(state)s by someone else "
                 "after the confirmation was shown. Nothing was changed; check the "
                 "selection and switch again."
             )
-            % {"entry_no": changed[0], "state": _state_word(current[changed[0]])}
+            % {"entry_no": no, "state": _state_word(current[no])}
         )
 
 

@@ -19,7 +19,7 @@ only plain JSON values (entry numbers, states, a timestamp), no secrets.
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar, Self
 
 from django.conf import settings
 from django.core import signing
@@ -107,3 +107,75 @@ def changed_meanwhile(message: str) -> ValidationError:
     Its code makes the API answer 409; nothing may have been written.
     """
     return _refusal(message, "conflict")
+
+
+@dataclass(frozen=True)
+class SwitchIntent:
+    """What a "switch checkmark" confirmation showed: target and states seen.
+
+    ``target`` is the state every selected row gets; ``seen`` is each row's
+    state as shown, by key (entry number, logged segment id) — ``None`` when
+    the caller only states the target (an API request without a preview).
+    Subclasses name their ``PURPOSE``, so one kind's token is refused by
+    another kind's confirm step.
+    """
+
+    target: bool
+    seen: Mapping[int, bool] | None = None
+
+    PURPOSE: ClassVar[str] = "switch"
+
+    @classmethod
+    def of_states(cls, states: Mapping[int, bool]) -> Self:
+        """The intent of a confirmation showing ``states``; the lowest key
+        is the first row, whose opposite is the target (NAV)."""
+        ordered = dict(sorted(states.items()))
+        first = next(iter(ordered.values()))
+        return cls(target=not first, seen=ordered)
+
+    def seal(self) -> str:
+        """The signed token the confirmation form carries."""
+        seen = None if self.seen is None else [[k, v] for k, v in self.seen.items()]
+        return seal(purpose=self.PURPOSE, facts={"target": self.target, "seen": seen})
+
+    @classmethod
+    def unseal(cls, token: str) -> Self:
+        """The intent sealed by :meth:`seal`; refused when altered or expired."""
+        facts = unseal(token, purpose=cls.PURPOSE).facts
+        seen = facts.get("seen")
+        try:
+            return cls(
+                target=bool(facts["target"]),
+                seen=None if seen is None else {int(k): bool(v) for k, v in seen},
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise _invalid() from exc
+
+    @property
+    def keys(self) -> list[int]:
+        """The selection the confirmation showed (empty when it named none)."""
+        return sorted(self.seen or ())
+
+    def differences(self, current: Mapping[int, bool]) -> "SwitchDifferences":
+        """How ``current`` (key → state, read under lock) differs from the intent."""
+        if self.seen is None:
+            first = min(current, default=None)
+            already = (
+                first if first is not None and current[first] == self.target else None
+            )
+            return SwitchDifferences(gone=[], changed=[], already=already)
+        return SwitchDifferences(
+            gone=sorted(set(self.seen) - set(current)),
+            changed=[k for k, v in sorted(current.items()) if self.seen.get(k) != v],
+            already=None,
+        )
+
+
+@dataclass(frozen=True)
+class SwitchDifferences:
+    """Rows that vanished, rows whose state changed, or the first row when it
+    already has the target (only checked when no states were seen)."""
+
+    gone: list[int]
+    changed: list[int]
+    already: int | None

@@ -143,8 +143,9 @@ def test_switch_canceled_with_a_stale_target_is_409(staff_api, person, template)
     )
 
     assert response.status_code == 409
-    assert f"Interaction log entry {first.entry_no} is already canceled" in (
-        response.json()["intent"][0]
+    assert (
+        f"Interaction log entry {first.entry_no} is already canceled"
+        in (response.json()["intent"][0])
     )
     assert InteractionLogEntry.objects.filter(canceled=True).count() == 1
     assert not AuditEvent.objects.filter(action="entry.cancel").exists()

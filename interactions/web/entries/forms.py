@@ -48,7 +48,9 @@ class BulkActionForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        confirming = data.get("confirmed") and data.get("action") == self.SWITCH_CANCELED
+        confirming = (
+            data.get("confirmed") and data.get("action") == self.SWITCH_CANCELED
+        )
         if not confirming and not data.get("entries") and "entries" not in self.errors:
             self.add_error("entries", _("Select at least one entry."))
         if data.get("action") == self.EVALUATE and not data.get("evaluation"):

@@ -264,7 +264,7 @@ class EntryBulkView(StaffView):
             count = switch_canceled(
                 actor=self.request.user,
                 entries=InteractionLogEntry.objects.visible().filter(
-                    entry_no__in=expected.entry_nos
+                    entry_no__in=expected.keys
                 ),
                 reason=form.cleaned_data["reason"],
                 expected=expected,
