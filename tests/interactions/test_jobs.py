@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import transaction
 from django.tasks import TaskResultStatus
-from django_tasks_db.models import DBTaskResult
+from django_tasks_db.models import DBTaskResult, get_date_max
 
 from interactions.models import InteractionLogEntry
 from interactions.services import (
@@ -125,7 +125,10 @@ def test_failing_job_is_marked_failed_with_its_error(staff_user):
     assert job.status == BackgroundJob.Status.FAILED
     assert "does not exist" in job.error
     assert job.finished_at is not None
-    assert DBTaskResult.objects.get().status == TaskResultStatus.FAILED
+    # The run's task failed; the job's watch (scheduled later) finds it done.
+    assert DBTaskResult.objects.filter(run_after=get_date_max()).get().status == (
+        TaskResultStatus.FAILED
+    )
 
 
 def test_interrupted_job_resumes_with_what_is_left(staff_user, settings):

@@ -284,5 +284,6 @@ def test_finished_job_cannot_be_resumed(admin_client):
     )
     response = admin_client.post(job_url(job, "job-resume"), follow=True)
     assert (
-        "Only a failed or interrupted job can be resumed." in response.content.decode()
+        "Only a failed, canceled or stalled job can be resumed."
+        in response.content.decode()
     )
