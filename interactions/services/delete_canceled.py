@@ -386,6 +386,23 @@ def _detach_dependents(batch: QuerySet[InteractionLogEntry]) -> None:
             dependents.update(**{relation.field.name: None})
 
 
+def lock_entries(
+    queryset: QuerySet[InteractionLogEntry],
+) -> QuerySet[InteractionLogEntry]:
+    """The selected entries locked in entry-number order, as a fixed set.
+
+    Every service that changes many entries at once locks them this way
+    first (cancel, un-cancel, evaluate, and each batch here), so concurrent
+    requests on the same rows queue instead of deadlocking; an entry deleted
+    meanwhile simply drops out, and every statement of a delete batch
+    (comments, attachments, entries) works on the same rows.
+    """
+    pks = list(
+        queryset.select_for_update().order_by("entry_no").values_list("pk", flat=True)
+    )
+    return InteractionLogEntry.objects.filter(pk__in=pks)
+
+
 def _delete_batch(batch: QuerySet[InteractionLogEntry]) -> int:
     """Delete one key range of canceled entries with comments and orphans, in SQL."""
     using = batch.db
@@ -447,19 +464,21 @@ def delete_canceled_entries(
         changes["job"] = job_id
     while True:
         with transaction.atomic():
-            upper = (
+            probe = (
                 matching.filter(entry_no__gt=cursor)
                 .order_by("entry_no")
                 .values("entry_no")[:batch_size]
-                .aggregate(upper=Max("entry_no"))["upper"]
+                .aggregate(upper=Max("entry_no"), found=Count("entry_no"))
             )
+            upper = probe["upper"]
             if upper is None:
                 break
             deleted = _delete_batch(
-                matching.filter(entry_no__gt=cursor, entry_no__lte=upper)
+                lock_entries(matching.filter(entry_no__gt=cursor, entry_no__lte=upper))
             )
             done += deleted
-            if event is None:
+            # A batch that was un-canceled or deleted meanwhile records nothing.
+            if deleted and event is None:
                 event = record_audit(
                     actor=actor,
                     action="entry.delete_canceled",
@@ -467,14 +486,14 @@ def delete_canceled_entries(
                     count=deleted,
                     changes=changes,
                 )
-            else:
+            elif deleted and event is not None:
                 AuditEvent.objects.filter(pk=event.pk).update(
                     count=F("count") + deleted
                 )
             if progress is not None:
                 progress(done, max(total, done))
         cursor = upper
-        if deleted < batch_size:
+        if probe["found"] < batch_size:
             break  # a short batch was the last one; saves a final probe
     return done
 

@@ -24,6 +24,7 @@ from interactions.services.delete_canceled import (
     canceled_entries_matching,
     delete_canceled_entries,
     deleted_message,
+    lock_entries,
     resume_delete_canceled_job,
     run_delete_canceled,
     start_delete_canceled_job,
@@ -102,7 +103,9 @@ def cancel_entries(*, actor: Actor, entries: Selection, reason: str = "") -> int
             {"reason": [_("The reason must be at most 200 characters long.")]}
         )
     with transaction.atomic():
-        to_cancel = _selection(entries).filter(canceled=False, postponed=False)
+        to_cancel = lock_entries(
+            _selection(entries).filter(canceled=False, postponed=False)
+        )
         entry_nos = _entry_nos(to_cancel)
         count = to_cancel.update(
             canceled=True,
@@ -149,7 +152,7 @@ def uncancel_entries(*, actor: Actor, entries: Selection) -> int:
                     ]
                 }
             )
-        to_uncancel = selection.filter(canceled=True, postponed=False)
+        to_uncancel = lock_entries(selection.filter(canceled=True, postponed=False))
         entry_nos = _entry_nos(to_uncancel)
         count = to_uncancel.update(
             canceled=False,
@@ -282,7 +285,7 @@ def evaluate_entries(*, actor: Actor, entries: Selection, evaluation: str) -> in
             }
         )
     with transaction.atomic():
-        to_evaluate = _selection(entries).filter(postponed=False)
+        to_evaluate = lock_entries(_selection(entries).filter(postponed=False))
         entry_nos = _entry_nos(to_evaluate)
         count = to_evaluate.update(evaluation=evaluation)
         if count:

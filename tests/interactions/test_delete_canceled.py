@@ -315,14 +315,15 @@ def run_and_count_queries(rows: int, batch_size: int) -> int:
 
 
 def test_query_count_grows_with_batches_not_with_rows():
-    # Per batch: SAVEPOINT, the batch's last entry no., DELETE comments, the
-    # orphaned attachments' file names, DELETE attachments, DELETE entries,
-    # audit INSERT (then UPDATE of its count), RELEASE SAVEPOINT. Before them
-    # one COUNT; after a full last batch one more SAVEPOINT, probe, RELEASE.
-    assert run_and_count_queries(rows=4, batch_size=2) == 1 + 2 * 8 + 3
-    assert run_and_count_queries(rows=20, batch_size=10) == 1 + 2 * 8 + 3
+    # Per batch: SAVEPOINT, the batch's last entry no., lock its rows, DELETE
+    # comments, the orphaned attachments' file names, DELETE attachments,
+    # DELETE entries, audit INSERT (then UPDATE of its count), RELEASE
+    # SAVEPOINT. Before them one COUNT; after a full last batch one more
+    # SAVEPOINT, probe, RELEASE.
+    assert run_and_count_queries(rows=4, batch_size=2) == 1 + 2 * 9 + 3
+    assert run_and_count_queries(rows=20, batch_size=10) == 1 + 2 * 9 + 3
     # A short last batch ends the run without the extra probe.
-    assert run_and_count_queries(rows=19, batch_size=10) == 1 + 2 * 8
+    assert run_and_count_queries(rows=19, batch_size=10) == 1 + 2 * 9
 
 
 def test_entry_un_canceled_during_a_run_is_not_deleted(staff_user):

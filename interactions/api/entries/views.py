@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -71,6 +72,8 @@ from interactions_crm.platform.api.pagination import KeysetPagination
 from interactions_crm.platform.api.throttling import BulkThrottleMixin
 
 ENTRY_ORDERINGS = {"-date": ("-date", "-entry_no"), "entry_no": ("entry_no",)}
+#: The answer when another request deleted the entry while this one ran.
+GONE = _("The interaction log entry was deleted meanwhile.")
 
 
 class InteractionViewSet(
@@ -127,6 +130,8 @@ class InteractionViewSet(
         entry = self.get_object()
         one = CanceledEntryFilter(entry_no_from=entry.pk, entry_no_to=entry.pk)
         if not delete_canceled_entries(actor=user_or_none(request.user), filters=one):
+            if not InteractionLogEntry.objects.filter(pk=entry.pk).exists():
+                raise NotFound(GONE)
             raise Conflict(
                 {
                     "canceled": [
@@ -144,6 +149,14 @@ class InteractionViewSet(
     def _selection(self) -> QuerySet[InteractionLogEntry]:
         return InteractionLogEntry.objects.filter(pk=self.get_object().pk)
 
+    @staticmethod
+    def _answer(selection: QuerySet[InteractionLogEntry]) -> Response:
+        """The entry as it is now; 404 when another request deleted it."""
+        entry = selection.first()
+        if entry is None:
+            raise NotFound(GONE)
+        return Response(entry_data(entry))
+
     @extend_schema(
         request=CancelEntriesSerializer, responses=InteractionLogEntrySerializer
     )
@@ -158,7 +171,7 @@ class InteractionViewSet(
             entries=selection,
             reason=serializer.validated_data.get("reason", ""),
         )
-        return Response(entry_data(selection.get()))
+        return self._answer(selection)
 
     @extend_schema(request=None, responses=InteractionLogEntrySerializer)
     @action(detail=True, methods=["post"])
@@ -167,7 +180,7 @@ class InteractionViewSet(
         selection = self._selection()
         with conflict_on_refusal():
             uncancel_entries(actor=user_or_none(request.user), entries=selection)
-        return Response(entry_data(selection.get()))
+        return self._answer(selection)
 
     @extend_schema(
         request=EvaluateEntriesSerializer, responses=InteractionLogEntrySerializer
@@ -183,7 +196,7 @@ class InteractionViewSet(
             entries=selection,
             evaluation=serializer.validated_data["evaluation"],
         )
-        return Response(entry_data(selection.get()))
+        return self._answer(selection)
 
     @extend_schema(responses=EntryCommentSerializer(many=True))
     @action(
