@@ -412,7 +412,8 @@ def _delete_batch(batch: QuerySet[InteractionLogEntry]) -> int:
     orphans._raw_delete(using)
     if files:
         transaction.on_commit(partial(_delete_files, files), using=using)
-    return batch._raw_delete(using)
+    # An empty batch (all un-canceled or deleted meanwhile) is no query: None.
+    return batch._raw_delete(using) or 0
 
 
 def delete_canceled_entries(
