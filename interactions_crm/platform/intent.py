@@ -19,13 +19,16 @@ only plain JSON values (entry numbers, states, a timestamp), no secrets.
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar, Self
+from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 SALT = "interactions_crm.platform.intent"
 #: How long a confirmation stays valid unless ``CRM_INTENT_MAX_AGE`` says so.
@@ -89,7 +92,7 @@ def unseal(token: str, *, purpose: str) -> Intent:
     return Intent(purpose=purpose, facts=facts, shown_at=shown_at)
 
 
-def _refusal(message: Any, code: str) -> ValidationError:
+def _refusal(message: "StrOrPromise", code: str) -> ValidationError:
     """A refusal filed under ``intent`` whose ``code`` survives (the API reads it)."""
     return ValidationError({INTENT_FIELD: [ValidationError(message, code=code)]})
 
@@ -101,7 +104,7 @@ def _invalid() -> ValidationError:
     )
 
 
-def changed_meanwhile(message: str) -> ValidationError:
+def changed_meanwhile(message: "StrOrPromise") -> ValidationError:
     """The refusal when the world changed after the confirmation was shown.
 
     Its code makes the API answer 409; nothing may have been written.
