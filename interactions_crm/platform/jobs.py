@@ -274,7 +274,7 @@ def run_job(*, job_id: uuid.UUID | str) -> BackgroundJob:
         return job
     if job.status == BackgroundJob.Status.RUNNING:
         if not job.is_stalled:
-            beat = job.heartbeat_at or timezone.now()
+            beat = job.last_sign_of_life or timezone.now()
             wait = stale_after() - (timezone.now() - beat).total_seconds()
             _watch_later(job.pk, after=max(wait, 0) + 1)
             return job

@@ -5,6 +5,7 @@ They lived in the ``interactions`` app until the platform package was split off
 touching the data); their tables keep their original names.
 """
 
+import datetime as dt
 import uuid
 
 from django.conf import settings
@@ -125,7 +126,13 @@ class BackgroundJob(models.Model):
         """Running, but its worker has not reported for ``CRM_JOB_STALE_AFTER`` s."""
         from interactions_crm.platform.jobs import is_stale
 
-        return self.status == self.Status.RUNNING and is_stale(self.heartbeat_at)
+        return self.status == self.Status.RUNNING and is_stale(self.last_sign_of_life)
+
+    @property
+    def last_sign_of_life(self) -> "dt.datetime | None":
+        """Its last heartbeat; for a job claimed before heartbeats existed, when
+        it started (or was created)."""
+        return self.heartbeat_at or self.started_at or self.created_at
 
     @property
     def state(self) -> str:

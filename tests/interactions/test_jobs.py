@@ -5,6 +5,7 @@ commit and ``manage.py db_worker --batch`` executes what is queued, exactly as
 the production worker does.
 """
 
+import datetime as dt
 import signal
 
 import pytest
@@ -12,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import transaction
 from django.tasks import TaskResultStatus
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult, get_date_max
 
 from interactions.models import InteractionLogEntry
@@ -136,7 +138,12 @@ def test_interrupted_job_resumes_with_what_is_left(staff_user, settings):
     entries = make_entries(5, canceled=True)
     job = start_delete_canceled_job(actor=staff_user, filters=CanceledEntryFilter())
     # A worker claimed the job, committed its first batch, and died.
-    BackgroundJob.objects.filter(pk=job.pk).update(status="running", done=2)
+    BackgroundJob.objects.filter(pk=job.pk).update(
+        status="running",
+        done=2,
+        attempts=1,
+        heartbeat_at=timezone.now() - dt.timedelta(hours=1),
+    )
     DBTaskResult.objects.all().delete()
     delete_canceled_entries(
         actor=staff_user,
