@@ -81,9 +81,13 @@ class JobDetailView(JobAccessMixin, StaffDetailView[BackgroundJob]):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context: dict[str, Any] = super().get_context_data(**kwargs)
         resumable = JOB_PAGES[self.job.kind].resumable
+        job = self.job
         context["resumable"] = resumable
+        context["offer_resume"] = resumable and (
+            job.status in (job.Status.FAILED, job.Status.CANCELED) or job.is_stalled
+        )
         # Only a job that reports progress per batch can stop in the middle.
-        context["cancelable"] = resumable and not self.job.is_finished
+        context["cancelable"] = resumable and not job.is_finished
         return context
 
 

@@ -250,14 +250,20 @@ class _Heartbeat:
     def _beat(self) -> None:
         try:
             while not self.stopped.wait(self.every):
-                if not _claim(self.job, self.attempt).update(
-                    heartbeat_at=timezone.now()
-                ):
+                try:
+                    beat = _claim(self.job, self.attempt).update(
+                        heartbeat_at=timezone.now()
+                    )
+                except DatabaseError:
+                    # E.g. SQLite busy with the runner's batch: the next beat
+                    # or progress report tries again; a database that is gone
+                    # fails the run there with the real error.
+                    logger.warning(
+                        "Heartbeat of job %s failed", self.job.pk, exc_info=True
+                    )
+                    continue
+                if not beat:
                     return  # claimed again or canceled: progress() stops the run
-        except DatabaseError:
-            # The next progress report still beats; if the database is gone
-            # the run fails there with the real error.
-            logger.warning("Heartbeat of job %s failed", self.job.pk, exc_info=True)
         finally:
             connections.close_all()
 

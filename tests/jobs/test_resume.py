@@ -9,12 +9,10 @@ on PostgreSQL.
 """
 
 import datetime as dt
-import signal
 import threading
 from collections.abc import Callable, Iterator
 
 import pytest
-from django.core.management import call_command
 from django.db import connection, connections
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -27,22 +25,11 @@ from interactions_crm.platform import jobs
 from interactions_crm.platform.jobs import cancel_job, run_job
 from interactions_crm.platform.models import AuditEvent, BackgroundJob
 from tests.interactions.ledger_support import make_entries
+from tests.interactions.test_jobs import run_worker
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 KIND = JobKind.DELETE_CANCELED_ENTRIES
-
-
-def run_worker() -> None:
-    """``manage.py db_worker --batch``: every task that is due, then return."""
-    saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        call_command(
-            "db_worker", "--batch", "--no-startup-delay", "--interval", "0", verbosity=0
-        )
-    finally:
-        for sig, handler in saved.items():
-            signal.signal(sig, handler)
 
 
 @pytest.fixture
