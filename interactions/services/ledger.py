@@ -29,6 +29,7 @@ from interactions.services.delete_canceled import (
     run_delete_canceled,
     start_delete_canceled_job,
 )
+from interactions.services.delivery import resend_entries
 from interactions_crm.platform import intent
 from interactions_crm.platform.actors import Actor, user_or_none
 from interactions_crm.platform.audit import record_audit
@@ -299,6 +300,42 @@ def evaluate_entries(*, actor: Actor, entries: Selection, evaluation: str) -> in
     return count
 
 
+def resend_active_entries(
+    *, actor: Actor, entries: QuerySet[InteractionLogEntry]
+) -> int:
+    """Send the selected entries' e-mails again (DOMAIN §6.5); return how many.
+
+    A canceled entry is never resent: the whole request is refused, naming
+    it (code ``conflict``, HTTP 409), and nothing is sent. The entries are
+    locked, so none is canceled between this check and the sending.
+    """
+    with transaction.atomic():
+        locked = lock_entries(entries)
+        canceled = (
+            locked.filter(canceled=True)
+            .order_by("entry_no")
+            .values_list("entry_no", flat=True)
+            .first()
+        )
+        if canceled is not None:
+            raise ValidationError(
+                {
+                    "entries": [
+                        ValidationError(
+                            _(
+                                "Interaction log entry %(entry_no)s is canceled; "
+                                "a canceled entry is never sent again. Nothing "
+                                "was sent."
+                            )
+                            % {"entry_no": canceled},
+                            code="conflict",
+                        )
+                    ]
+                }
+            )
+        return resend_entries(actor=actor, entries=locked)
+
+
 # Deleting canceled entries moved to its own module; kept importable from here.
 __all__ = [
     "AUDIT_ENTRY_SAMPLE",
@@ -312,6 +349,7 @@ __all__ = [
     "delete_canceled_entries",
     "deleted_message",
     "evaluate_entries",
+    "resend_active_entries",
     "resume_delete_canceled_job",
     "run_delete_canceled",
     "start_delete_canceled_job",

@@ -642,6 +642,25 @@ def test_resend_sends_the_email_again(
     assert entry.delivery_status == ""
 
 
+def test_a_canceled_entry_is_never_resent(
+    staff_client, person, template, django_capture_on_commit_callbacks
+):
+    factories.TemplateContentFactory(template=template)
+    entry = make_entry(person, template, correspondence_type="email", canceled=True)
+    assert detail_url(entry, "entry-resend") not in (
+        staff_client.get(detail_url(entry)).content.decode()
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(detail_url(entry, "entry-resend"), follow=True)
+
+    assert (
+        f"Interaction log entry {entry.pk} is canceled; a canceled entry is never "
+        "sent again. Nothing was sent." in response.content.decode()
+    )
+    assert not mail.outbox
+
+
 def test_resend_refusal_is_shown(staff_client):
     entry = make_entry()
     response = staff_client.post(detail_url(entry, "entry-resend"), follow=True)
