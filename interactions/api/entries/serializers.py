@@ -12,6 +12,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
+from rest_framework.exceptions import NotFound
 
 from contacts.models import Contact, CorrespondenceType, Salesperson
 from interactions.api.common import BIGINT_MAX, MAX_BULK_ENTRIES, amount_field
@@ -122,10 +123,21 @@ def entries() -> InteractionLogEntryQuerySet:
     return InteractionLogEntry.objects.visible().select_related(*ENTRY_RELATED)
 
 
-def entry_data(entry: InteractionLogEntry) -> dict[str, Any]:
-    """An entry as answered, read again with its related rows."""
-    fresh = InteractionLogEntry.objects.select_related(*ENTRY_RELATED).get(pk=entry.pk)
-    return InteractionLogEntrySerializer(fresh).data
+#: The answer when another request deleted the entry while this one ran.
+GONE = _("The interaction log entry was deleted meanwhile.")
+
+
+def entry_data(entry: InteractionLogEntry | int) -> dict[str, Any]:
+    """An entry as answered, read again with its related rows.
+
+    404 (JSON) when another request deleted it meanwhile.
+    """
+    pk = entry if isinstance(entry, int) else entry.pk
+    fresh = InteractionLogEntry.objects.select_related(*ENTRY_RELATED).filter(pk=pk)
+    row = fresh.first()
+    if row is None:
+        raise NotFound(GONE)
+    return InteractionLogEntrySerializer(row).data
 
 
 class InteractionValuesSerializer(serializers.Serializer[Any]):

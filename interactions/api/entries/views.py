@@ -28,6 +28,7 @@ from interactions.api.common import (
     CountSerializer,
 )
 from interactions.api.entries.serializers import (
+    GONE,
     AddCommentSerializer,
     BulkEvaluateSerializer,
     CancelEntriesSerializer,
@@ -72,8 +73,6 @@ from interactions_crm.platform.api.pagination import KeysetPagination
 from interactions_crm.platform.api.throttling import BulkThrottleMixin
 
 ENTRY_ORDERINGS = {"-date": ("-date", "-entry_no"), "entry_no": ("entry_no",)}
-#: The answer when another request deleted the entry while this one ran.
-GONE = _("The interaction log entry was deleted meanwhile.")
 
 
 class InteractionViewSet(
@@ -152,10 +151,10 @@ class InteractionViewSet(
     @staticmethod
     def _answer(selection: QuerySet[InteractionLogEntry]) -> Response:
         """The entry as it is now; 404 when another request deleted it."""
-        entry = selection.first()
-        if entry is None:
+        pk = selection.values_list("pk", flat=True).first()
+        if pk is None:
             raise NotFound(GONE)
-        return Response(entry_data(entry))
+        return Response(entry_data(pk))
 
     @extend_schema(
         request=CancelEntriesSerializer, responses=InteractionLogEntrySerializer
