@@ -93,6 +93,7 @@ urlpatterns = [
     ),
     path("jobs/<uuid:pk>/", jobs.JobDetailView.as_view(), name="job-detail"),
     path("jobs/<uuid:pk>/resume/", jobs.JobResumeView.as_view(), name="job-resume"),
+    path("jobs/<uuid:pk>/cancel/", jobs.JobCancelView.as_view(), name="job-cancel"),
     # Segments: the worksheet and its actions (DOMAIN §5).
     path("segments/", header.SegmentListView.as_view(), name="segment-list"),
     path("segments/new/", header.SegmentCreateView.as_view(), name="segment-create"),

@@ -459,6 +459,11 @@ CRM_DELETE_BATCH_SIZE = int(os.environ.get("CRM_DELETE_BATCH_SIZE", "5000"))
 # segment); larger runs go to the task worker with a progress bar — on the staff
 # pages, in admin and through the API (202 + jobs/{id}/) alike.
 CRM_BACKGROUND_THRESHOLD = int(os.environ.get("CRM_BACKGROUND_THRESHOLD", "10000"))
+# A running job without a heartbeat for this many seconds is taken over by the
+# next worker (its worker died); it resumes with what is left.
+CRM_JOB_STALE_AFTER = int(os.environ.get("CRM_JOB_STALE_AFTER", "120"))
+# How long a confirmation page's intent stays valid (seconds).
+CRM_INTENT_MAX_AGE = int(os.environ.get("CRM_INTENT_MAX_AGE", "86400"))
 
 LOGGING = {
     "version": 1,

@@ -32,9 +32,13 @@ from interactions.models import (
     InteractionLogEntry,
     InteractionTemplate,
 )
-from interactions.services import delete_canceled_entries, start_delete_canceled_job
+from interactions.services import start_delete_canceled_job
+from interactions.services.delete_canceled import (
+    DeletePreview,
+    delete_previewed,
+    preview_delete_canceled,
+)
 from interactions.services.jobs import runs_in_background
-from interactions.services.ledger import deleted_message
 from interactions_crm.platform.actors import user_or_none
 from interactions_crm.platform.admin import add_validation_error
 
@@ -117,18 +121,27 @@ class DeleteCanceledAdminMixin(admin.ModelAdmin[InteractionLogEntry]):
         actor = user_or_none(request.user)
         filters = form.to_filter()
         try:
-            count = delete_canceled_entries(actor=actor, filters=filters, dry_run=True)
-            if count == 0:
-                self.message_user(
-                    request,
-                    _("No canceled interaction log entries match these filters."),
-                    messages.WARNING,
-                )
-                return self._render_delete_canceled(request, form)
             if "_confirm" not in request.POST:
-                return self._render_delete_canceled(request, form, count=count)
+                preview = preview_delete_canceled(filters=filters)
+                if preview.count == 0:
+                    self.message_user(
+                        request,
+                        _("No canceled interaction log entries match these filters."),
+                        messages.WARNING,
+                    )
+                    return self._render_delete_canceled(request, form)
+                return self._render_delete_canceled(
+                    request, form, count=preview.count, intent=preview.seal(filters)
+                )
+            # Delete exactly what the confirmation page counted (DOMAIN §6.4).
+            preview = DeletePreview.unseal(
+                request.POST.get("intent", ""), filters=filters
+            )
+            count = preview.count
             if runs_in_background(count):
-                job = start_delete_canceled_job(actor=actor, filters=filters)
+                job = start_delete_canceled_job(
+                    actor=actor, filters=filters, preview=preview
+                )
                 self.message_user(
                     request,
                     format_html(
@@ -147,8 +160,13 @@ class DeleteCanceledAdminMixin(admin.ModelAdmin[InteractionLogEntry]):
                     messages.SUCCESS,
                 )
             else:
-                deleted = delete_canceled_entries(actor=actor, filters=filters)
-                self.message_user(request, deleted_message(deleted), messages.SUCCESS)
+                outcome = delete_previewed(
+                    actor=actor, filters=filters, preview=preview
+                )
+                first, *differences = outcome.messages()
+                self.message_user(request, first, messages.SUCCESS)
+                for line in differences:
+                    self.message_user(request, line, messages.WARNING)
         except ValidationError as error:
             add_validation_error(form, error)
             return self._render_delete_canceled(request, form)
@@ -161,6 +179,7 @@ class DeleteCanceledAdminMixin(admin.ModelAdmin[InteractionLogEntry]):
         request: HttpRequest,
         form: DeleteCanceledAdminForm,
         count: int | None = None,
+        intent: str = "",
     ) -> TemplateResponse:
         confirming = count is not None
         context = {
@@ -169,6 +188,7 @@ class DeleteCanceledAdminMixin(admin.ModelAdmin[InteractionLogEntry]):
             "opts": self.opts,
             "form": form,
             "count": count,
+            "intent": intent,
             "filters": form.described() if confirming else [],
             "media": self.media + form.media,
         }

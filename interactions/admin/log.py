@@ -32,6 +32,8 @@ from interactions.admin.delete_canceled import DeleteCanceledAdminMixin
 from interactions.admin.entry_forms import CreateInteractionAdminForm, EvaluateAdminForm
 from interactions.models import InteractionLogEntry, InteractionLogEntryQuerySet
 from interactions.services import create_interaction, evaluate_entries, switch_canceled
+from interactions.services.ledger import SwitchIntent
+from interactions.web.entries.log import switch_question
 from interactions_crm.platform.actors import user_or_none
 from interactions_crm.platform.admin import (
     NoCountAdmin,
@@ -383,12 +385,31 @@ class InteractionLogEntryAdmin(
     @admin.action(permissions=["cancel"], description=_("Switch checkmark in Canceled"))
     def switch_canceled_action(
         self, request: HttpRequest, queryset: QuerySet[InteractionLogEntry]
-    ) -> None:
+    ) -> HttpResponse | None:
+        """Ask NAV's question on an intermediate page, then switch exactly that.
+
+        The page carries a signed :class:`SwitchIntent` (target state and, for
+        a selection of rows, each one's state as shown); an entry changed or
+        deleted meanwhile makes the switch refuse and change nothing.
+        """
+        if "apply" not in request.POST:
+            return self._switch_question(request, queryset)
         try:
-            count = switch_canceled(actor=user_or_none(request.user), entries=queryset)
+            expected = SwitchIntent.unseal(request.POST.get("intent", ""))
+            entries = (
+                InteractionLogEntry.objects.filter(pk__in=expected.keys)
+                if expected.seen is not None
+                else queryset
+            )
+            count = switch_canceled(
+                actor=user_or_none(request.user),
+                entries=entries,
+                reason=request.POST.get("reason", "")[:200],
+                expected=expected,
+            )
         except ValidationError as error:
             self.message_user(request, error_text(error), messages.ERROR)
-            return
+            return None
         self.message_user(
             request,
             ngettext(
@@ -400,6 +421,47 @@ class InteractionLogEntryAdmin(
             )
             % {"count": count},
             messages.SUCCESS,
+        )
+        return None
+
+    def _switch_question(
+        self, request: HttpRequest, queryset: QuerySet[InteractionLogEntry]
+    ) -> HttpResponse | None:
+        select_across = request.POST.get("select_across") == "1"
+        shown = list(queryset.select_related("contact").order_by("entry_no")[:21])
+        if not shown:
+            return None
+        first = shown[0]
+        count = (
+            queryset.count()
+            if select_across
+            else len(request.POST.getlist(helpers.ACTION_CHECKBOX_NAME))
+        )
+        # "Select all" can be very many rows: it states only the target, and
+        # the first entry must still have the opposite state when confirmed.
+        expected = (
+            SwitchIntent(target=not first.canceled)
+            if select_across
+            else SwitchIntent.shown(queryset)
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Switch checkmark in Canceled"),
+            "opts": self.opts,
+            "question": switch_question(first, count),
+            "entries": shown[:20],
+            "more": max(count - 20, 0),
+            "cancels": not first.canceled,
+            "intent": expected.seal(),
+            "selected": request.POST.getlist(helpers.ACTION_CHECKBOX_NAME),
+            "select_across": select_across,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "media": self.media,
+        }
+        return TemplateResponse(
+            request,
+            "admin/interactions/interactionlogentry/switch_canceled.html",
+            context,
         )
 
     @admin.action(permissions=["evaluate"], description=_("Evaluate"))

@@ -9,9 +9,11 @@ stay in the log.
 from typing import Any, ClassVar
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -64,10 +66,17 @@ class LoggedSegmentSelectionSerializer(serializers.Serializer[Any]):
     )
 
 
-def logged_segment_data(logged: LoggedSegment) -> dict[str, Any]:
-    """A logged segment as answered, read again with its entry count."""
+def logged_segment_data(logged: LoggedSegment | int) -> dict[str, Any]:
+    """A logged segment as answered, read again with its entry count.
+
+    404 when another request deleted it meanwhile.
+    """
     counted = logged_segments_with_counts().select_related("logged_by")
-    return LoggedSegmentSerializer(counted.get(pk=logged.pk)).data
+    pk = logged if isinstance(logged, int) else logged.pk
+    row = counted.filter(pk=pk).first()
+    if row is None:
+        raise NotFound(_("The logged segment was deleted meanwhile."))
+    return LoggedSegmentSerializer(row).data
 
 
 class LoggedSegmentViewSet(
@@ -104,7 +113,7 @@ class LoggedSegmentViewSet(
             logged_segments=selection,
             reason=serializer.validated_data.get("reason", ""),
         )
-        return Response(self.get_serializer(self.get_object()).data)
+        return Response(logged_segment_data(int(pk)))
 
     @extend_schema(request=None, responses=LoggedSegmentSerializer)
     @action(detail=True, methods=["post"])
@@ -113,7 +122,7 @@ class LoggedSegmentViewSet(
         uncancel_logged_segments(
             actor=user_or_none(request.user), logged_segments=self._one()
         )
-        return Response(self.get_serializer(self.get_object()).data)
+        return Response(logged_segment_data(int(pk)))
 
     @extend_schema(request=LoggedSegmentSelectionSerializer, responses=CountSerializer)
     @action(detail=False, methods=["post"], url_path="delete-canceled")

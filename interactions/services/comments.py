@@ -21,7 +21,12 @@ def add_comment(
     code: str = "",
     date: dt.date | None = None,
 ) -> EntryComment:
-    """Add a dated comment line to an entry (allowed on every entry)."""
+    """Add a dated comment line to an entry (allowed on every entry).
+
+    The entry is locked first, so a comment never lands on an entry that a
+    concurrent delete removes: that is refused (code ``conflict``, HTTP 409)
+    naming the entry.
+    """
     text = (text or "").strip()
     if not text:
         raise ValidationError({"text": [_("You must fill in the comment.")]})
@@ -34,6 +39,16 @@ def add_comment(
     )
     comment.full_clean(exclude=["entry", "author"])
     with transaction.atomic():
+        locked = InteractionLogEntry.objects.select_for_update().filter(pk=entry.pk)
+        if not locked.values_list("pk", flat=True):
+            raise ValidationError(
+                _(
+                    "Interaction log entry %(entry_no)s no longer exists: it was "
+                    "deleted meanwhile. The comment was not added."
+                )
+                % {"entry_no": entry.pk},
+                code="conflict",
+            )
         comment.save()
         record_audit(
             actor=actor,

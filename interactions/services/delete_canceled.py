@@ -15,7 +15,8 @@ from typing import Any, Self
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models, transaction
-from django.db.models import Exists, F, Max, OuterRef, QuerySet
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -28,7 +29,7 @@ from interactions.models import (
     InteractionTemplate,
 )
 from interactions.services.jobs import JobKind
-from interactions_crm.platform import jobs
+from interactions_crm.platform import intent, jobs
 from interactions_crm.platform.actors import Actor
 from interactions_crm.platform.audit import record_audit
 from interactions_crm.platform.models import AuditEvent, BackgroundJob
@@ -185,6 +186,160 @@ def canceled_entries_matching(
     ).order_by()
 
 
+@dataclass(frozen=True)
+class DeletePreview:
+    """What a dry run counted, and the bound the confirmed run keeps to (§6.4).
+
+    ``count`` entries matched at ``at``, the highest being ``last_entry_no``.
+    The run deletes only matching entries numbered up to ``last_entry_no`` and
+    canceled at or before ``at``: entries canceled after the preview are left
+    for the next run, and previewed entries un-canceled meanwhile are kept.
+    """
+
+    count: int
+    last_entry_no: int | None
+    at: dt.datetime
+
+    PURPOSE = "entry.delete_canceled"
+
+    def bound(
+        self, matching: QuerySet[InteractionLogEntry]
+    ) -> QuerySet[InteractionLogEntry]:
+        """``matching`` narrowed to what this preview counted."""
+        if self.last_entry_no is None:
+            return matching.none()
+        return matching.filter(
+            Q(canceled_at__lte=self.at) | Q(canceled_at__isnull=True),
+            entry_no__lte=self.last_entry_no,
+        )
+
+    def to_params(self) -> dict[str, Any]:
+        """Plain JSON values, for a background job and the signed token."""
+        return {
+            "count": self.count,
+            "last_entry_no": self.last_entry_no,
+            "at": self.at.isoformat(),
+        }
+
+    @classmethod
+    def from_params(cls, params: dict[str, Any]) -> Self:
+        return cls(
+            count=int(params["count"]),
+            last_entry_no=params["last_entry_no"],
+            at=dt.datetime.fromisoformat(params["at"]),
+        )
+
+    def seal(self, filters: "CanceledEntryFilter") -> str:
+        """The token a confirmation (page or API ``dry_run``) carries."""
+        return intent.seal(
+            purpose=self.PURPOSE,
+            facts={"filters": filters.describe(), **self.to_params()},
+            shown_at=self.at,
+        )
+
+    @classmethod
+    def unseal(cls, token: str, *, filters: "CanceledEntryFilter") -> Self:
+        """The preview sealed in ``token``; refused when made for other filters."""
+        facts = dict(intent.unseal(token, purpose=cls.PURPOSE).facts)
+        if facts.pop("filters", None) != filters.describe():
+            raise intent.changed_meanwhile(
+                _(
+                    "The filters differ from the ones the preview counted. Preview "
+                    "again and confirm; nothing was deleted."
+                )
+            )
+        try:
+            return cls.from_params(facts)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise intent.changed_meanwhile(
+                _("The confirmation is not valid for this action.")
+            ) from exc
+
+
+def preview_delete_canceled(*, filters: CanceledEntryFilter) -> DeletePreview:
+    """The dry run: how many canceled entries match now, and the bound (§6.4)."""
+    filters.validate()
+    at = timezone.now()
+    figures = canceled_entries_matching(filters).aggregate(
+        count=Count("pk"), last=Max("entry_no")
+    )
+    return DeletePreview(count=figures["count"], last_entry_no=figures["last"], at=at)
+
+
+@dataclass(frozen=True)
+class DeleteOutcome:
+    """What a bounded run did, and how it differed from its preview."""
+
+    deleted: int
+    previewed: int
+    #: Matching canceled entries the bound left for the next run.
+    left: int
+
+    @property
+    def kept(self) -> int:
+        """Previewed entries that were not deleted (un-canceled meanwhile)."""
+        return max(self.previewed - self.deleted, 0)
+
+    def messages(self) -> list[str]:
+        """The result message, then one line per difference from the preview."""
+        lines = [deleted_message(self.deleted)]
+        if self.kept:
+            lines.append(
+                ngettext(
+                    "%(count)d previewed entry was un-canceled meanwhile and was kept.",
+                    "%(count)d previewed entries were un-canceled meanwhile and "
+                    "were kept.",
+                    self.kept,
+                )
+                % {"count": self.kept}
+            )
+        if self.left:
+            lines.append(
+                ngettext(
+                    "%(count)d entry canceled after the preview was left for the "
+                    "next run.",
+                    "%(count)d entries canceled after the preview were left for "
+                    "the next run.",
+                    self.left,
+                )
+                % {"count": self.left}
+            )
+        return lines
+
+    def to_result(self) -> dict[str, Any]:
+        return {
+            "deleted": self.deleted,
+            "previewed": self.previewed,
+            "kept": self.kept,
+            "left": self.left,
+        }
+
+
+def delete_previewed(
+    *,
+    actor: Actor,
+    filters: CanceledEntryFilter,
+    preview: DeletePreview,
+    progress: jobs.Progress | None = None,
+) -> DeleteOutcome:
+    """Delete exactly what ``preview`` counted; say what differed (§6.4)."""
+    deleted = delete_canceled_entries(
+        actor=actor, filters=filters, preview=preview, progress=progress
+    )
+    return outcome_of(filters=filters, preview=preview, deleted=deleted)
+
+
+def outcome_of(
+    *, filters: CanceledEntryFilter, preview: DeletePreview, deleted: int
+) -> DeleteOutcome:
+    """The outcome of a run bound by ``preview`` that deleted ``deleted`` in all."""
+    return DeleteOutcome(
+        deleted=deleted,
+        previewed=preview.count,
+        left=canceled_entries_matching(filters).count(),
+    )
+
+
 def _orphaned_attachments(batch: QuerySet[InteractionLogEntry]) -> QuerySet[Attachment]:
     """Attachments of the batch's entries that nothing outside the batch uses.
 
@@ -231,6 +386,23 @@ def _detach_dependents(batch: QuerySet[InteractionLogEntry]) -> None:
             dependents.update(**{relation.field.name: None})
 
 
+def lock_entries(
+    queryset: QuerySet[InteractionLogEntry],
+) -> QuerySet[InteractionLogEntry]:
+    """The selected entries locked in entry-number order, as a fixed set.
+
+    Every service that changes many entries at once locks them this way
+    first (cancel, un-cancel, evaluate, and each batch here), so concurrent
+    requests on the same rows queue instead of deadlocking; an entry deleted
+    meanwhile simply drops out, and every statement of a delete batch
+    (comments, attachments, entries) works on the same rows.
+    """
+    pks = list(
+        queryset.select_for_update().order_by("entry_no").values_list("pk", flat=True)
+    )
+    return InteractionLogEntry.objects.filter(pk__in=pks)
+
+
 def _delete_batch(batch: QuerySet[InteractionLogEntry]) -> int:
     """Delete one key range of canceled entries with comments and orphans, in SQL."""
     using = batch.db
@@ -240,7 +412,8 @@ def _delete_batch(batch: QuerySet[InteractionLogEntry]) -> int:
     orphans._raw_delete(using)
     if files:
         transaction.on_commit(partial(_delete_files, files), using=using)
-    return batch._raw_delete(using)
+    # An empty batch (all un-canceled or deleted meanwhile) is no query: None.
+    return batch._raw_delete(using) or 0
 
 
 def delete_canceled_entries(
@@ -250,6 +423,8 @@ def delete_canceled_entries(
     dry_run: bool = False,
     progress: jobs.Progress | None = None,
     batch_size: int | None = None,
+    preview: DeletePreview | None = None,
+    job_id: str | None = None,
 ) -> int:
     """Delete canceled entries matching ``filters``; return how many (§6.4).
 
@@ -264,70 +439,103 @@ def delete_canceled_entries(
     Python. Each batch commits on its own, so an interrupted run keeps what it
     deleted and running it again resumes with what is left. The run writes one
     audit event (created with the first batch, its count updated with each)
-    and calls ``progress(done, total)`` after each batch.
+    and calls ``progress(done, total)`` within each batch's transaction, so
+    the reported figure is exactly what was committed.
+
+    ``preview`` bounds the run to what a dry run counted (:class:`DeletePreview`).
+    ``job_id`` names the background job the run belongs to: a resumed job
+    counts on in the audit event its first run wrote (one event per job).
     """
     filters.validate()
     batch_size = batch_size or settings.CRM_DELETE_BATCH_SIZE
     matching = canceled_entries_matching(filters)
+    if preview is not None:
+        matching = preview.bound(matching)
     total = matching.count()
     if dry_run or total == 0:
         return total
 
     cursor = filters.entry_no_from - 1 if filters.entry_no_from else 0
     done = 0
-    event: AuditEvent | None = None
+    event = _job_event(job_id)
+    changes: dict[str, Any] = {"filters": filters.describe()}
+    if preview is not None:
+        changes["preview"] = preview.to_params()
+    if job_id is not None:
+        changes["job"] = job_id
     while True:
         with transaction.atomic():
-            upper = (
+            probe = (
                 matching.filter(entry_no__gt=cursor)
                 .order_by("entry_no")
                 .values("entry_no")[:batch_size]
-                .aggregate(upper=Max("entry_no"))["upper"]
+                .aggregate(upper=Max("entry_no"), found=Count("entry_no"))
             )
+            upper = probe["upper"]
             if upper is None:
                 break
             deleted = _delete_batch(
-                matching.filter(entry_no__gt=cursor, entry_no__lte=upper)
+                lock_entries(matching.filter(entry_no__gt=cursor, entry_no__lte=upper))
             )
             done += deleted
-            if event is None:
+            # A batch that was un-canceled or deleted meanwhile records nothing.
+            if deleted and event is None:
                 event = record_audit(
                     actor=actor,
                     action="entry.delete_canceled",
                     object_type=InteractionLogEntry._meta.label_lower,
                     count=deleted,
-                    changes={"filters": filters.describe()},
+                    changes=changes,
                 )
-            else:
+            elif deleted and event is not None:
                 AuditEvent.objects.filter(pk=event.pk).update(
                     count=F("count") + deleted
                 )
+            if progress is not None:
+                progress(done, max(total, done))
         cursor = upper
-        if progress is not None:
-            progress(done, max(total, done))
-        if deleted < batch_size:
+        if probe["found"] < batch_size:
             break  # a short batch was the last one; saves a final probe
     return done
+
+
+def _job_event(job_id: str | None) -> AuditEvent | None:
+    """The audit event an earlier run of job ``job_id`` wrote, if any."""
+    if job_id is None:
+        return None
+    return (
+        AuditEvent.objects.filter(action="entry.delete_canceled", changes__job=job_id)
+        .order_by("pk")
+        .first()
+    )
 
 
 # --- Background runs -------------------------------------------------------
 
 
 def start_delete_canceled_job(
-    *, actor: Actor, filters: CanceledEntryFilter
+    *,
+    actor: Actor,
+    filters: CanceledEntryFilter,
+    preview: DeletePreview | None = None,
 ) -> BackgroundJob:
     """Queue a background run of :func:`delete_canceled_entries` and return its job.
 
-    The job stores the filters as plain ids/values and the number of entries
-    they match now.
+    The job stores the filters as plain ids/values and the preview that bounds
+    it — the caller's, or one taken now — so however often it resumes it
+    deletes only what was counted when it started.
     """
-    filters.validate()
+    preview = preview or preview_delete_canceled(filters=filters)
     return jobs.start_job(
         kind=JobKind.DELETE_CANCELED_ENTRIES,
         actor=actor,
-        params=filters.to_params(),
-        total=canceled_entries_matching(filters).count(),
+        params={**filters.to_params(), PREVIEW_PARAM: preview.to_params()},
+        total=preview.bound(canceled_entries_matching(filters)).count(),
     )
+
+
+#: Where a job's params keep its preview (the rest are the filters).
+PREVIEW_PARAM = "preview"
 
 
 def resume_delete_canceled_job(*, actor: Actor, job: BackgroundJob) -> BackgroundJob:
@@ -340,13 +548,28 @@ def resume_delete_canceled_job(*, actor: Actor, job: BackgroundJob) -> Backgroun
 
 
 def run_delete_canceled(job: BackgroundJob, progress: jobs.Progress) -> jobs.JobOutcome:
-    """The job runner: delete in batches, counting on from earlier runs."""
+    """The job runner: delete in batches, counting on from earlier runs.
+
+    A resumed run continues within the same preview bound and counts on in
+    the audit event of the job's first run.
+    """
+    params = dict(job.params)
+    bound = params.pop(PREVIEW_PARAM, None)
+    filters = CanceledEntryFilter.from_params(params)
+    preview = DeletePreview.from_params(bound) if bound else None
     count = delete_canceled_entries(
         actor=job.actor,
-        filters=CanceledEntryFilter.from_params(job.params),
+        filters=filters,
         progress=progress,
+        preview=preview,
+        job_id=str(job.pk),
     )
     deleted = job.done + count
+    if preview is None:
+        return jobs.JobOutcome(
+            done=deleted, message=deleted_message(deleted), result={"deleted": deleted}
+        )
+    outcome = outcome_of(filters=filters, preview=preview, deleted=deleted)
     return jobs.JobOutcome(
-        done=deleted, message=deleted_message(deleted), result={"deleted": deleted}
+        done=deleted, message=" ".join(outcome.messages()), result=outcome.to_result()
     )

@@ -8,7 +8,7 @@ here.
 """
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Self
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -24,10 +24,13 @@ from interactions.services.delete_canceled import (
     canceled_entries_matching,
     delete_canceled_entries,
     deleted_message,
+    lock_entries,
     resume_delete_canceled_job,
     run_delete_canceled,
     start_delete_canceled_job,
 )
+from interactions.services.delivery import resend_entries
+from interactions_crm.platform import intent
 from interactions_crm.platform.actors import Actor, user_or_none
 from interactions_crm.platform.audit import record_audit
 
@@ -101,7 +104,9 @@ def cancel_entries(*, actor: Actor, entries: Selection, reason: str = "") -> int
             {"reason": [_("The reason must be at most 200 characters long.")]}
         )
     with transaction.atomic():
-        to_cancel = _selection(entries).filter(canceled=False, postponed=False)
+        to_cancel = lock_entries(
+            _selection(entries).filter(canceled=False, postponed=False)
+        )
         entry_nos = _entry_nos(to_cancel)
         count = to_cancel.update(
             canceled=True,
@@ -148,7 +153,7 @@ def uncancel_entries(*, actor: Actor, entries: Selection) -> int:
                     ]
                 }
             )
-        to_uncancel = selection.filter(canceled=True, postponed=False)
+        to_uncancel = lock_entries(selection.filter(canceled=True, postponed=False))
         entry_nos = _entry_nos(to_uncancel)
         count = to_uncancel.update(
             canceled=False,
@@ -168,23 +173,102 @@ def uncancel_entries(*, actor: Actor, entries: Selection) -> int:
     return count
 
 
-def switch_canceled(*, actor: Actor, entries: Selection, reason: str = "") -> int:
+class SwitchIntent(intent.SwitchIntent):
+    """What a "switch checkmark in Canceled" confirmation on entries showed
+    (DOMAIN §6.2): keys are entry numbers, states are ``canceled``."""
+
+    PURPOSE = "entry.switch_canceled"
+
+    @classmethod
+    def shown(cls, entries: Iterable[InteractionLogEntry]) -> Self:
+        """The intent of a confirmation showing ``entries``."""
+        return cls.of_states({entry.entry_no: entry.canceled for entry in entries})
+
+
+def _state_word(canceled: bool) -> str:
+    return str(_("canceled") if canceled else _("not canceled"))
+
+
+def _check_switch_intent(
+    selection: QuerySet[InteractionLogEntry], expected: SwitchIntent
+) -> None:
+    """Refuse (nothing changed) when the selection is not what was confirmed.
+
+    The rows are locked first, so no other request changes them between this
+    check and the update.
+    """
+    current = dict(
+        selection.select_for_update()
+        .order_by("entry_no")
+        .values_list("entry_no", "canceled")
+    )
+    found = expected.differences(current)
+    if found.already is not None:
+        raise intent.changed_meanwhile(
+            _(
+                "Interaction log entry %(entry_no)s is already %(state)s. "
+                "Switching the selection now would do the opposite of what "
+                "was asked, so nothing was changed."
+            )
+            % {"entry_no": found.already, "state": _state_word(expected.target)}
+        )
+    if found.gone:
+        raise intent.changed_meanwhile(
+            _(
+                "Interaction log entry %(entry_no)s no longer exists: it was "
+                "deleted after the confirmation was shown. Nothing was changed."
+            )
+            % {"entry_no": found.gone[0]}
+        )
+    if found.changed:
+        no = found.changed[0]
+        raise intent.changed_meanwhile(
+            _(
+                "Interaction log entry %(entry_no)s was %(state)s by someone else "
+                "after the confirmation was shown. Nothing was changed; check the "
+                "selection and switch again."
+            )
+            % {"entry_no": no, "state": _state_word(current[no])}
+        )
+
+
+def switch_canceled(
+    *,
+    actor: Actor,
+    entries: Selection,
+    reason: str = "",
+    expected: SwitchIntent | None = None,
+) -> int:
     """NAV's "Switch Checkmark in Canceled" on a selection; return the count.
 
     Every selected entry gets the opposite of the *first* selected entry's
     state, the first being the lowest entry number (NAV's list order), so a
     mixed selection becomes uniformly canceled or uniformly un-canceled.
+
+    ``expected`` is what the confirmation showed: the target state, and each
+    entry's state as shown. When an entry changed or vanished meanwhile, or
+    the first entry already has the target state, the switch is refused
+    (:func:`~interactions_crm.platform.intent.changed_meanwhile`, HTTP 409 in
+    the API) and nothing changes — it never does the opposite of what the
+    confirmation said.
     """
     with transaction.atomic():
         selection = _selection(entries)
-        first_canceled = (
-            selection.order_by("entry_no").values_list("canceled", flat=True).first()
-        )
-        if first_canceled is None:
-            return 0
-        if first_canceled:
-            return uncancel_entries(actor=actor, entries=selection)
-        return cancel_entries(actor=actor, entries=selection, reason=reason)
+        if expected is not None:
+            _check_switch_intent(selection, expected)
+            target = expected.target
+        else:
+            first_canceled = (
+                selection.order_by("entry_no")
+                .values_list("canceled", flat=True)
+                .first()
+            )
+            if first_canceled is None:
+                return 0
+            target = not first_canceled
+        if target:
+            return cancel_entries(actor=actor, entries=selection, reason=reason)
+        return uncancel_entries(actor=actor, entries=selection)
 
 
 def evaluate_entries(*, actor: Actor, entries: Selection, evaluation: str) -> int:
@@ -202,7 +286,7 @@ def evaluate_entries(*, actor: Actor, entries: Selection, evaluation: str) -> in
             }
         )
     with transaction.atomic():
-        to_evaluate = _selection(entries).filter(postponed=False)
+        to_evaluate = lock_entries(_selection(entries).filter(postponed=False))
         entry_nos = _entry_nos(to_evaluate)
         count = to_evaluate.update(evaluation=evaluation)
         if count:
@@ -216,6 +300,42 @@ def evaluate_entries(*, actor: Actor, entries: Selection, evaluation: str) -> in
     return count
 
 
+def resend_active_entries(
+    *, actor: Actor, entries: QuerySet[InteractionLogEntry]
+) -> int:
+    """Send the selected entries' e-mails again (DOMAIN §6.5); return how many.
+
+    A canceled entry is never resent: the whole request is refused, naming
+    it (code ``conflict``, HTTP 409), and nothing is sent. The entries are
+    locked, so none is canceled between this check and the sending.
+    """
+    with transaction.atomic():
+        locked = lock_entries(entries)
+        canceled = (
+            locked.filter(canceled=True)
+            .order_by("entry_no")
+            .values_list("entry_no", flat=True)
+            .first()
+        )
+        if canceled is not None:
+            raise ValidationError(
+                {
+                    "entries": [
+                        ValidationError(
+                            _(
+                                "Interaction log entry %(entry_no)s is canceled; "
+                                "a canceled entry is never sent again. Nothing "
+                                "was sent."
+                            )
+                            % {"entry_no": canceled},
+                            code="conflict",
+                        )
+                    ]
+                }
+            )
+        return resend_entries(actor=actor, entries=locked)
+
+
 # Deleting canceled entries moved to its own module; kept importable from here.
 __all__ = [
     "AUDIT_ENTRY_SAMPLE",
@@ -223,11 +343,13 @@ __all__ = [
     "FILTER_DATES",
     "FILTER_RELATIONS",
     "CanceledEntryFilter",
+    "SwitchIntent",
     "cancel_entries",
     "canceled_entries_matching",
     "delete_canceled_entries",
     "deleted_message",
     "evaluate_entries",
+    "resend_active_entries",
     "resume_delete_canceled_job",
     "run_delete_canceled",
     "start_delete_canceled_job",

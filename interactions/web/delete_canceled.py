@@ -21,11 +21,11 @@ from django.utils.translation import gettext_lazy as _
 
 from contacts.models import Salesperson
 from interactions.models import Campaign, InteractionGroup, InteractionTemplate
-from interactions.services import (
-    CanceledEntryFilter,
-    delete_canceled_entries,
-    deleted_message,
-    start_delete_canceled_job,
+from interactions.services import CanceledEntryFilter, start_delete_canceled_job
+from interactions.services.delete_canceled import (
+    DeletePreview,
+    delete_previewed,
+    preview_delete_canceled,
 )
 from interactions.services.jobs import runs_in_background
 from interactions.web.base import DELETE_CANCELED, StaffRequest, StaffView
@@ -94,7 +94,12 @@ class DeleteCanceledForm(forms.Form):
 
 
 class DeleteCanceledView(StaffView):
-    """Filters → preview count (dry run) → confirm → delete now or as a job."""
+    """Filters → preview count (dry run) → confirm → delete now or as a job.
+
+    The preview's bound (its count, highest entry number and time) travels
+    with the confirmation as a signed token; the run deletes exactly what the
+    preview counted and says what differed (DOMAIN §6.4).
+    """
 
     permission_required = DELETE_CANCELED
     http_method_names = ["get", "post"]
@@ -103,16 +108,15 @@ class DeleteCanceledView(StaffView):
     def get(self, request: StaffRequest) -> HttpResponse:
         previewing = "preview" in request.GET
         form = DeleteCanceledForm(request.GET if previewing else None)
-        count, review_url = None, ""
+        count, review_url, token = None, "", ""
         if previewing and form.is_valid():
             filters = form.to_filter()
             try:
-                count = delete_canceled_entries(
-                    actor=request.user, filters=filters, dry_run=True
-                )
+                preview = preview_delete_canceled(filters=filters)
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
+                count, token = preview.count, preview.seal(filters)
                 # The log's FilterSet uses the same names and business keys.
                 review_url = "{}?{}".format(
                     reverse("interactions:entry-list"),
@@ -121,7 +125,7 @@ class DeleteCanceledView(StaffView):
         return render(
             request,
             self.template_name,
-            {"form": form, "count": count, "review_url": review_url},
+            {"form": form, "count": count, "review_url": review_url, "intent": token},
         )
 
     def post(self, request: StaffRequest) -> HttpResponse:
@@ -129,21 +133,28 @@ class DeleteCanceledView(StaffView):
         if form.is_valid():
             filters = form.to_filter()
             try:
-                count = delete_canceled_entries(
-                    actor=request.user, filters=filters, dry_run=True
+                preview = DeletePreview.unseal(
+                    request.POST.get("intent", ""), filters=filters
                 )
-                if runs_in_background(count):
-                    job = start_delete_canceled_job(actor=request.user, filters=filters)
+                if runs_in_background(preview.count):
+                    job = start_delete_canceled_job(
+                        actor=request.user, filters=filters, preview=preview
+                    )
                     messages.info(
                         request,
                         _("Deleting canceled interaction log entries has started."),
                     )
                     return redirect("interactions:job-detail", pk=job.pk)
-                deleted = delete_canceled_entries(actor=request.user, filters=filters)
+                outcome = delete_previewed(
+                    actor=request.user, filters=filters, preview=preview
+                )
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
-                messages.success(request, deleted_message(deleted))
+                first, *differences = outcome.messages()
+                messages.success(request, first)
+                for line in differences:
+                    messages.warning(request, line)
                 return redirect("interactions:entry-list")
         return render(
             request, self.template_name, {"form": form, "count": None}, status=400

@@ -1,4 +1,4 @@
-"""A background job's page: progress (polled over htmx), result, resume.
+"""A background job's page: progress (polled over htmx), result, resume, cancel.
 
 Deleting canceled entries and logging a segment run as a job when they are
 large (:func:`interactions.services.jobs.runs_in_background`); the staff page
@@ -27,6 +27,7 @@ from interactions.web.base import (
     StaffView,
     show_validation_error,
 )
+from interactions_crm.platform.jobs import cancel_job
 from interactions_crm.platform.models import BackgroundJob
 
 
@@ -79,7 +80,14 @@ class JobDetailView(JobAccessMixin, StaffDetailView[BackgroundJob]):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context: dict[str, Any] = super().get_context_data(**kwargs)
-        context["resumable"] = JOB_PAGES[self.job.kind].resumable
+        resumable = JOB_PAGES[self.job.kind].resumable
+        job = self.job
+        context["resumable"] = resumable
+        context["offer_resume"] = resumable and (
+            job.status in (job.Status.FAILED, job.Status.CANCELED) or job.is_stalled
+        )
+        # Only a job that reports progress per batch can stop in the middle.
+        context["cancelable"] = resumable and not job.is_finished
         return context
 
 
@@ -97,4 +105,21 @@ class JobResumeView(JobAccessMixin, StaffView):
             show_validation_error(request, error)
         else:
             messages.info(request, _("The job has been queued again."))
+        return redirect("interactions:job-detail", pk=self.job.pk)
+
+
+class JobCancelView(JobAccessMixin, StaffView):
+    """Stop a queued or running job; what it committed stays done (resumable)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request: StaffRequest, pk: str) -> HttpResponse:
+        if not JOB_PAGES[self.job.kind].resumable:
+            raise Http404(_("This job cannot be canceled."))
+        try:
+            cancel_job(job=self.job)
+        except ValidationError as error:
+            show_validation_error(request, error)
+        else:
+            messages.info(request, _("The job has been canceled."))
         return redirect("interactions:job-detail", pk=self.job.pk)

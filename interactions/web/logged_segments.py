@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from interactions.models import InteractionLogEntry, LoggedSegment
+from interactions.models import LoggedSegment
 from interactions.selectors.logged_segments import (
     entries_in_state,
     entries_of,
@@ -27,8 +27,13 @@ from interactions.selectors.logged_segments import (
 )
 from interactions.services import (
     delete_canceled_logged_segments,
-    resend_entries,
     switch_canceled_logged_segments,
+)
+from interactions.services.segments.logged import (
+    LoggedSwitchIntent,
+    ResendIntent,
+    preview_resend,
+    resend_logged_segments,
 )
 from interactions.web.base import (
     ADD_ENTRIES,
@@ -83,12 +88,21 @@ class LoggedSegmentBulkForm(forms.Form):
         label=_("Reason for canceling"), max_length=200, required=False
     )
     confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    #: What a switch or resend confirmation showed (signed); when present it
+    #: is the selection, so the service names what changed meanwhile.
+    intent = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        carries_intent = data.get("confirmed") and data.get("action") in (
+            self.SWITCH_CANCELED,
+            self.RESEND,
+        )
         if self.all_canceled():
             if data.get("action") != self.DELETE_CANCELED:
                 self.add_error("scope", _("This action needs a selection."))
+        elif carries_intent:
+            pass
         elif not data.get("logged_segments"):
             self.add_error("logged_segments", _("Select at least one logged segment."))
         return data
@@ -193,18 +207,19 @@ class LoggedSegmentBulkView(StaffView):
         return render(self.request, self.template_name, context)
 
     def switch(self, form: LoggedSegmentBulkForm) -> HttpResponse:
-        selection = form.selection()
-        selected = list(selection.order_by("pk"))
-        # The service switches to the opposite of the lowest id's state.
-        first = selected[0]
+        """Ask, then switch exactly what the question said (or refuse)."""
         if not form.cleaned_data["confirmed"]:
+            selected = list(form.selection().order_by("pk"))
+            # The service switches to the opposite of the lowest id's state.
+            first = selected[0]
             entries = entries_in_state(
                 [row.pk for row in selected], canceled=first.canceled
             )
             return self.confirm(
                 form,
                 question=logged_switch_question(first, len(selected)),
-                selected=[row.pk for row in selected],
+                selected=[],
+                intent=LoggedSwitchIntent.shown(selected).seal(),
                 shown=selected[:CONFIRM_LISTED],
                 more=max(len(selected) - CONFIRM_LISTED, 0),
                 first=first,
@@ -212,15 +227,17 @@ class LoggedSegmentBulkView(StaffView):
                 entries=entries,
             )
         try:
+            expected = LoggedSwitchIntent.unseal(form.cleaned_data["intent"])
             count = switch_canceled_logged_segments(
                 actor=self.request.user,
-                logged_segments=selection,
+                logged_segments=LoggedSegment.objects.filter(pk__in=expected.keys),
                 reason=form.cleaned_data["reason"],
+                expected=expected,
             )
         except ValidationError as error:
             show_validation_error(self.request, error)
             return redirect(self.next_url)
-        if first.canceled:
+        if not expected.target:
             message = ngettext(
                 "The canceled checkmark has been removed from %(count)d logged "
                 "segment and the entries canceled with it.",
@@ -280,11 +297,30 @@ class LoggedSegmentBulkView(StaffView):
         return redirect(self.next_url)
 
     def resend(self, form: LoggedSegmentBulkForm) -> HttpResponse:
-        entries = InteractionLogEntry.objects.filter(
-            logged_segment__in=form.selection().values("pk")
-        )
+        """Name how many messages go out, then send exactly those (§6.5).
+
+        Canceled logged segments are refused, and so is a confirmation whose
+        count no longer holds.
+        """
         try:
-            count = resend_entries(actor=self.request.user, entries=entries)
+            if not form.cleaned_data["confirmed"]:
+                preview = preview_resend(logged_segments=form.selection())
+                return self.confirm(
+                    form,
+                    selected=[],
+                    intent=preview.seal(),
+                    shown=list(
+                        LoggedSegment.objects.filter(
+                            pk__in=preview.logged_ids
+                        ).order_by("pk")[:CONFIRM_LISTED]
+                    ),
+                    more=max(len(preview.logged_ids) - CONFIRM_LISTED, 0),
+                    resend_count=preview.count,
+                )
+            count = resend_logged_segments(
+                actor=self.request.user,
+                expected=ResendIntent.unseal(form.cleaned_data["intent"]),
+            )
         except ValidationError as error:
             show_validation_error(self.request, error)
         else:

@@ -5,6 +5,7 @@ They lived in the ``interactions`` app until the platform package was split off
 touching the data); their tables keep their original names.
 """
 
+import datetime as dt
 import uuid
 
 from django.conf import settings
@@ -49,7 +50,10 @@ class BackgroundJob(models.Model):
     """A long run (e.g. deleting canceled entries) done by the task worker.
 
     The staff page and ``/api/v1/jobs/{id}/`` poll it for status and progress;
-    the task updates ``done``/``total`` after each committed batch.
+    the task updates ``done``/``total`` after each committed batch. The worker
+    running it refreshes ``heartbeat_at``; a running job whose heartbeat is
+    older than ``CRM_JOB_STALE_AFTER`` seconds has lost its worker (stalled)
+    and is claimed again by the next one (``attempts`` counts the claims).
     """
 
     class Status(models.TextChoices):
@@ -57,6 +61,7 @@ class BackgroundJob(models.Model):
         RUNNING = "running", _("Running")
         SUCCEEDED = "succeeded", _("Succeeded")
         FAILED = "failed", _("Failed")
+        CANCELED = "canceled", _("Canceled")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     kind = models.CharField(_("kind"), max_length=40)
@@ -80,6 +85,8 @@ class BackgroundJob(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("last heartbeat"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
 
     class Meta:
         db_table = "interactions_backgroundjob"
@@ -108,7 +115,43 @@ class BackgroundJob(models.Model):
 
     @property
     def is_finished(self) -> bool:
-        return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
+        return self.status in (
+            self.Status.SUCCEEDED,
+            self.Status.FAILED,
+            self.Status.CANCELED,
+        )
+
+    @property
+    def is_stalled(self) -> bool:
+        """Running, but its worker has not reported for ``CRM_JOB_STALE_AFTER`` s."""
+        from interactions_crm.platform.jobs import is_stale
+
+        return self.status == self.Status.RUNNING and is_stale(self.last_sign_of_life)
+
+    @property
+    def last_sign_of_life(self) -> "dt.datetime | None":
+        """Its last heartbeat; for a job claimed before heartbeats existed, when
+        it started (or was created)."""
+        return self.heartbeat_at or self.started_at or self.created_at
+
+    @property
+    def state(self) -> str:
+        """Its true state: the status, or ``stalled`` / ``resumed`` when running."""
+        if self.status == self.Status.RUNNING:
+            if self.is_stalled:
+                return "stalled"
+            if self.attempts > 1:
+                return "resumed"
+        return str(self.status)
+
+    @property
+    def state_label(self) -> str:
+        """The translated :attr:`state`."""
+        labels = {
+            "stalled": _("Stalled: its worker stopped; it resumes by itself"),
+            "resumed": _("Running (resumed)"),
+        }
+        return str(labels.get(self.state) or self.get_status_display())
 
 
 class IdempotencyKey(models.Model):

@@ -32,6 +32,16 @@ def entries():
     }
 
 
+def confirm(client, data: dict, **kwargs):
+    """Preview (the confirmation page), then press "Yes, delete them"."""
+    page = client.post(reverse(URL), {**data, "_preview": "1"})
+    assert page.status_code == 200
+    intent = page.context["intent"]
+    return client.post(
+        reverse(URL), {**data, "_confirm": "1", "intent": intent}, **kwargs
+    )
+
+
 def remaining() -> set[int]:
     return set(InteractionLogEntry.objects.values_list("pk", flat=True))
 
@@ -70,9 +80,7 @@ def test_preview_shows_the_count_and_deletes_nothing(admin_client, entries):
 
 
 def test_confirm_deletes_only_the_matching_canceled_entries(admin_client, entries):
-    response = admin_client.post(
-        reverse(URL), {"template": entries["letter"].pk, "_confirm": "1"}, follow=True
-    )
+    response = confirm(admin_client, {"template": entries["letter"].pk}, follow=True)
 
     assert "2 interaction log entries have been deleted." in message_texts(response)
     assert remaining() == {entries["active_letter"].pk, entries["canceled_call"].pk}
@@ -81,7 +89,7 @@ def test_confirm_deletes_only_the_matching_canceled_entries(admin_client, entrie
 def test_without_filters_every_canceled_entry_but_never_an_active_one(
     admin_client, entries
 ):
-    admin_client.post(reverse(URL), {"_confirm": "1"})
+    confirm(admin_client, {})
 
     assert remaining() == {entries["active_letter"].pk}
 
@@ -92,7 +100,7 @@ def test_no_match_says_so_and_stays_on_the_filters(admin_client, entries):
         {
             "entry_no_from": entries["active_letter"].pk,
             "entry_no_to": entries["active_letter"].pk,
-            "_confirm": "1",
+            "_preview": "1",
         },
     )
 
@@ -126,9 +134,7 @@ def test_change_filters_goes_back_with_the_values(admin_client, entries):
 def test_large_runs_go_to_the_background(admin_client, entries, settings):
     settings.CRM_BACKGROUND_THRESHOLD = 1
 
-    response = admin_client.post(
-        reverse(URL), {"template": entries["letter"].pk, "_confirm": "1"}, follow=True
-    )
+    response = confirm(admin_client, {"template": entries["letter"].pk}, follow=True)
 
     job = BackgroundJob.objects.get()
     assert (job.kind, job.total) == ("delete_canceled_entries", 2)
@@ -145,6 +151,37 @@ def test_staff_with_the_permission_may_run_it(client, log_keeper, entries):
     grant(log_keeper, "interactions.delete_canceled_interactionlogentry")
     client.force_login(log_keeper)
 
-    client.post(reverse(URL), {"_confirm": "1"})
+    confirm(client, {})
 
     assert remaining() == {entries["active_letter"].pk}
+
+
+def test_a_confirmation_deletes_what_it_counted_and_says_what_differed(
+    admin_client, entries
+):
+    """The page counted 2 LETTER entries; one is un-canceled meanwhile."""
+    data = {"template": entries["letter"].pk}
+    intent = admin_client.post(reverse(URL), {**data, "_preview": "1"}).context[
+        "intent"
+    ]
+    kept = entries["canceled_letters"][0]
+    InteractionLogEntry.objects.filter(pk=kept.pk).update(
+        canceled=False, canceled_at=None
+    )
+
+    response = admin_client.post(
+        reverse(URL), {**data, "_confirm": "1", "intent": intent}, follow=True
+    )
+
+    texts = message_texts(response)
+    assert "1 interaction log entry has been deleted." in texts
+    assert "1 previewed entry was un-canceled meanwhile and was kept." in texts
+    assert kept.pk in remaining()
+
+
+def test_a_confirmation_without_its_preview_deletes_nothing(admin_client, entries):
+    response = admin_client.post(reverse(URL), {"_confirm": "1"})
+
+    assert response.status_code == 200
+    assert "Preview again and confirm" in response.content.decode()
+    assert len(remaining()) == 4

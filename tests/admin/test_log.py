@@ -129,6 +129,27 @@ def run_action(client, action: str, entries, **extra):
     return client.post(changelist(), data, follow=True)
 
 
+def confirm_switch(client, entries, **extra):
+    """Ask the admin's switch question, then answer Yes."""
+    question = client.post(
+        changelist(),
+        {
+            "action": "switch_canceled_action",
+            "_selected_action": [entry.pk for entry in entries],
+            "index": "0",
+        },
+    )
+    assert question.status_code == 200
+    return run_action(
+        client,
+        "switch_canceled_action",
+        entries,
+        apply="1",
+        intent=question.context["intent"],
+        **extra,
+    )
+
+
 def canceled_states(entries) -> list[bool]:
     return [InteractionLogEntry.objects.get(pk=entry.pk).canceled for entry in entries]
 
@@ -137,7 +158,21 @@ def test_switch_canceled_sets_the_opposite_of_the_first_selected(admin_client):
     active = make_entry()
     canceled = make_entry(canceled=True)
 
-    first = run_action(admin_client, "switch_canceled_action", [active, canceled])
+    question = admin_client.post(
+        changelist(),
+        {
+            "action": "switch_canceled_action",
+            "_selected_action": [active.pk, canceled.pk],
+            "index": "0",
+        },
+    )
+    assert (
+        "Do you wish to mark the selected Interaction Log Entry lines as Canceled?"
+        in question.content.decode()
+    )
+    assert canceled_states([active, canceled]) == [False, True]  # only asked
+
+    first = confirm_switch(admin_client, [active, canceled])
 
     assert canceled_states([active, canceled]) == [True, True]
     assert (
@@ -145,7 +180,7 @@ def test_switch_canceled_sets_the_opposite_of_the_first_selected(admin_client):
         in message_texts(first)
     )
 
-    second = run_action(admin_client, "switch_canceled_action", [active, canceled])
+    second = confirm_switch(admin_client, [active, canceled])
 
     assert canceled_states([active, canceled]) == [False, False]
     assert (
@@ -158,12 +193,35 @@ def test_switch_canceled_refusal_is_a_message_and_changes_nothing(admin_client):
     entry = make_entry()
     put_in_logged_segment([entry], canceled=True)
 
-    response = run_action(admin_client, "switch_canceled_action", [entry])
+    response = confirm_switch(admin_client, [entry])
 
     assert response.status_code == 200
     assert canceled_states([entry]) == [True]
     assert any(
         "Un-cancel the logged segment first" in m for m in message_texts(response)
+    )
+
+
+def test_a_stale_admin_confirmation_is_refused(admin_client):
+    entry = make_entry()
+    question = admin_client.post(
+        changelist(),
+        {"action": "switch_canceled_action", "_selected_action": [entry.pk]},
+    )
+    confirm_switch(admin_client, [entry])  # another tab canceled it
+
+    response = run_action(
+        admin_client,
+        "switch_canceled_action",
+        [entry],
+        apply="1",
+        intent=question.context["intent"],
+    )
+
+    assert canceled_states([entry]) == [True]
+    assert any(
+        "was canceled by someone else after the confirmation" in m
+        for m in message_texts(response)
     )
 
 

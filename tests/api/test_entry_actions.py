@@ -131,6 +131,39 @@ def test_switch_canceled_follows_the_first_entry(staff_api, person, template):
     assert AuditEvent.objects.filter(action="entry.cancel").get().count == 1
 
 
+def test_switch_canceled_with_a_stale_target_is_409(staff_api, person, template):
+    """The integrator meant to cancel; someone canceled meanwhile: refused."""
+    first, second = make_entries(2, contact=person, template=template, description="A")
+    InteractionLogEntry.objects.filter(pk=first.pk).update(canceled=True)
+
+    response = staff_api.post(
+        "/api/v1/interactions/switch-canceled/",
+        {"entry_nos": [first.entry_no, second.entry_no], "canceled": True},
+        format="json",
+    )
+
+    assert response.status_code == 409
+    assert (
+        f"Interaction log entry {first.entry_no} is already canceled"
+        in (response.json()["intent"][0])
+    )
+    assert InteractionLogEntry.objects.filter(canceled=True).count() == 1
+    assert not AuditEvent.objects.filter(action="entry.cancel").exists()
+
+
+def test_switch_canceled_with_the_right_target_switches(staff_api, person, template):
+    first, second = make_entries(2, contact=person, template=template, description="A")
+
+    response = staff_api.post(
+        "/api/v1/interactions/switch-canceled/",
+        {"entry_nos": [first.entry_no, second.entry_no], "canceled": True},
+        format="json",
+    )
+
+    assert response.status_code == 200
+    assert response.json() == {"count": 2}
+
+
 def test_switch_canceled_needs_entry_numbers(staff_api):
     response = staff_api.post(
         "/api/v1/interactions/switch-canceled/", {"entry_nos": []}, format="json"
@@ -187,11 +220,65 @@ def test_delete_canceled_dry_run_is_the_default(admin_api, canceled_and_active):
     )
 
     assert response.status_code == 200
-    assert response.json() == {
+    body = response.json()
+    assert body.pop("intent")
+    assert body == {
         "dry_run": True,
         "count": 3,
         "message": "3 interaction log entries would be deleted.",
+        "last_entry_no": canceled_and_active[0][-1].entry_no,
     }
+    assert InteractionLogEntry.objects.count() == 4
+
+
+def test_delete_canceled_with_the_dry_runs_intent_deletes_what_it_counted(
+    admin_api, canceled_and_active
+):
+    """Dry run counts 3; one is un-canceled and another canceled meanwhile: the
+    run deletes 2 and says what differed."""
+    canceled, active = canceled_and_active
+    url = "/api/v1/interactions/delete-canceled/"
+    token = admin_api.post(url, {}, format="json").json()["intent"]
+    InteractionLogEntry.objects.filter(pk=canceled[0].pk).update(
+        canceled=False, canceled_at=None
+    )
+    admin_api.post(f"/api/v1/interactions/{active.entry_no}/cancel/", {})
+
+    response = admin_api.post(url, {"dry_run": False, "intent": token}, format="json")
+
+    assert response.status_code == 200
+    assert response.json() == {
+        "dry_run": False,
+        "count": 2,
+        "message": "2 interaction log entries have been deleted. 1 previewed entry "
+        "was un-canceled meanwhile and was kept. 1 entry canceled after the "
+        "preview was left for the next run.",
+        "deleted": 2,
+        "previewed": 3,
+        "kept": 1,
+        "left": 1,
+    }
+    assert set(InteractionLogEntry.objects.values_list("pk", flat=True)) == {
+        canceled[0].pk,
+        active.pk,
+    }
+
+
+@pytest.mark.parametrize(
+    ("change", "status"), [({"entry_no_from": 1}, 409), ({"intent": "x"}, 409)]
+)
+def test_delete_canceled_with_a_foreign_intent_is_refused(
+    admin_api, canceled_and_active, change, status
+):
+    url = "/api/v1/interactions/delete-canceled/"
+    token = admin_api.post(url, {}, format="json").json()["intent"]
+
+    response = admin_api.post(
+        url, {"dry_run": False, "intent": token, **change}, format="json"
+    )
+
+    assert response.status_code == status
+    assert "intent" in response.json()
     assert InteractionLogEntry.objects.count() == 4
 
 

@@ -113,14 +113,14 @@ def test_cancel_is_one_update_whatever_the_selection_size(
 ):
     make_entries(2)
     selection = InteractionLogEntry.objects.all()
-    # SAVEPOINT, entry numbers for the audit event, the UPDATE, the audit
-    # INSERT, RELEASE SAVEPOINT.
-    with django_assert_num_queries(5):
+    # SAVEPOINT, lock the rows (entry-number order), entry numbers for the
+    # audit event, the UPDATE, the audit INSERT, RELEASE SAVEPOINT.
+    with django_assert_num_queries(6):
         assert cancel_entries(actor=staff_user, entries=selection) == 2
 
     uncancel_entries(actor=staff_user, entries=selection)
     make_entries(8)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         assert cancel_entries(actor=staff_user, entries=selection) == 10
 
 

@@ -70,8 +70,9 @@ def test_evaluate_refuses_values_outside_the_five_choices(staff_user, value):
 
 def test_evaluate_is_one_update_for_a_queryset(staff_user, django_assert_num_queries):
     make_entries(4)
-    # SAVEPOINT, entry numbers for the audit event, UPDATE, audit INSERT, RELEASE.
-    with django_assert_num_queries(5):
+    # SAVEPOINT, lock the rows, entry numbers for the audit event, UPDATE,
+    # audit INSERT, RELEASE.
+    with django_assert_num_queries(6):
         evaluate_entries(
             actor=staff_user,
             entries=InteractionLogEntry.objects.all(),

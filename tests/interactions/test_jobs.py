@@ -5,6 +5,7 @@ commit and ``manage.py db_worker --batch`` executes what is queued, exactly as
 the production worker does.
 """
 
+import datetime as dt
 import signal
 
 import pytest
@@ -12,7 +13,8 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import transaction
 from django.tasks import TaskResultStatus
-from django_tasks_db.models import DBTaskResult
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult, get_date_max
 
 from interactions.models import InteractionLogEntry
 from interactions.services import (
@@ -53,7 +55,8 @@ def test_job_deletes_canceled_entries_in_the_worker(staff_user, settings):
     job = start_delete_canceled_job(actor=staff_user, filters=CanceledEntryFilter())
 
     assert (job.status, job.total, job.done) == ("queued", 5, 0)
-    assert job.params == {}
+    assert set(job.params) == {"preview"}  # no filters; bound by a preview
+    assert job.params["preview"]["count"] == 5
     task_result = DBTaskResult.objects.get()
     assert task_result.status == TaskResultStatus.READY
 
@@ -62,7 +65,7 @@ def test_job_deletes_canceled_entries_in_the_worker(staff_user, settings):
     job.refresh_from_db()
     assert job.status == BackgroundJob.Status.SUCCEEDED
     assert (job.done, job.total, job.progress_percent) == (5, 5, 100)
-    assert job.result == {"deleted": 5}
+    assert job.result == {"deleted": 5, "previewed": 5, "kept": 0, "left": 0}
     assert job.message == "5 interaction log entries have been deleted."
     assert job.started_at is not None and job.finished_at is not None
     assert list(InteractionLogEntry.objects.values_list("pk", flat=True)) == [active.pk]
@@ -81,13 +84,14 @@ def test_job_stores_filters_as_plain_values(staff_user, company):
         actor=staff_user,
         filters=CanceledEntryFilter(contact=company, template=template),
     )
+    preview = job.params.pop("preview")
     assert job.params == {"contact": company.pk, "template": template.pk}
-    assert job.total == 1
+    assert (job.total, preview["count"]) == (1, 1)
 
     run_worker()
 
     job.refresh_from_db()
-    assert job.result == {"deleted": 1}
+    assert job.result["deleted"] == 1
     assert InteractionLogEntry.objects.count() == 1
 
 
@@ -123,7 +127,10 @@ def test_failing_job_is_marked_failed_with_its_error(staff_user):
     assert job.status == BackgroundJob.Status.FAILED
     assert "does not exist" in job.error
     assert job.finished_at is not None
-    assert DBTaskResult.objects.get().status == TaskResultStatus.FAILED
+    # The run's task failed; the job's watch (scheduled later) finds it done.
+    assert DBTaskResult.objects.filter(run_after=get_date_max()).get().status == (
+        TaskResultStatus.FAILED
+    )
 
 
 def test_interrupted_job_resumes_with_what_is_left(staff_user, settings):
@@ -131,7 +138,12 @@ def test_interrupted_job_resumes_with_what_is_left(staff_user, settings):
     entries = make_entries(5, canceled=True)
     job = start_delete_canceled_job(actor=staff_user, filters=CanceledEntryFilter())
     # A worker claimed the job, committed its first batch, and died.
-    BackgroundJob.objects.filter(pk=job.pk).update(status="running", done=2)
+    BackgroundJob.objects.filter(pk=job.pk).update(
+        status="running",
+        done=2,
+        attempts=1,
+        heartbeat_at=timezone.now() - dt.timedelta(hours=1),
+    )
     DBTaskResult.objects.all().delete()
     delete_canceled_entries(
         actor=staff_user,
@@ -144,7 +156,7 @@ def test_interrupted_job_resumes_with_what_is_left(staff_user, settings):
 
     job.refresh_from_db()
     assert job.status == BackgroundJob.Status.SUCCEEDED
-    assert (job.done, job.result) == (5, {"deleted": 5})
+    assert (job.done, job.result["deleted"], job.result["kept"]) == (5, 5, 0)
     assert not InteractionLogEntry.objects.exists()
 
 

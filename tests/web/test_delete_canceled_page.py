@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from interactions.models import InteractionLogEntry
-from interactions.services import CanceledEntryFilter
+from interactions.services import CanceledEntryFilter, cancel_entries
 from interactions.services.jobs import JobKind
 from interactions.services.ledger import start_delete_canceled_job
 from interactions_crm.platform.models import BackgroundJob
@@ -35,6 +35,18 @@ def admin_client(client, administrator):
 
 def job_url(job: BackgroundJob, name: str = "job-detail") -> str:
     return reverse(f"interactions:{name}", kwargs={"pk": job.pk})
+
+
+def previewed(client, data: dict) -> dict:
+    """Preview with ``data`` like the page does; the confirm form's fields."""
+    response = client.get(PAGE, {"preview": "1", **data})
+    assert response.status_code == 200
+    return {**data, "intent": response.context["intent"]}
+
+
+def confirm(client, data: dict, **kwargs):
+    """Preview, then press the delete button of the preview."""
+    return client.post(PAGE, previewed(client, data), **kwargs)
 
 
 def run_worker() -> None:
@@ -128,7 +140,7 @@ def test_confirm_runs_the_job_and_reports_the_result(
     make_entry(canceled=True, date=dt.date(2026, 2, 10))
     old_active = make_entry(date=dt.date(2026, 1, 11))
 
-    response = admin_client.post(PAGE, {"date_to": "2026-01-31"})
+    response = confirm(admin_client, {"date_to": "2026-01-31"})
 
     job = BackgroundJob.objects.get()
     assert response.url == job_url(job)
@@ -155,7 +167,7 @@ def test_confirm_of_a_small_run_deletes_at_once(admin_client, settings):
     doomed = [make_entry(canceled=True) for _ in range(2)]
     active = make_entry()
 
-    response = admin_client.post(PAGE, {}, follow=True)
+    response = confirm(admin_client, {}, follow=True)
 
     assert response.redirect_chain[-1][0] == reverse("interactions:entry-list")
     assert "2 interaction log entries have been deleted." in response.content.decode()
@@ -172,7 +184,7 @@ def test_confirm_above_the_threshold_starts_a_job(admin_client, settings):
     for _ in range(3):
         make_entry(canceled=True)
 
-    response = admin_client.post(PAGE, {})
+    response = confirm(admin_client, {})
 
     job = BackgroundJob.objects.get()
     assert response.url == job_url(job)
@@ -185,6 +197,55 @@ def test_confirm_with_invalid_filters_starts_nothing(admin_client):
     response = admin_client.post(PAGE, {"entry_no_from": "9", "entry_no_to": "2"})
     assert response.status_code == 400
     assert not BackgroundJob.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_run_deletes_what_the_preview_counted(admin_client, settings):
+    """Preview says 2; meanwhile one is un-canceled and a third canceled: the
+    run deletes 1, keeps both changed ones and says so."""
+    settings.CRM_BACKGROUND_THRESHOLD = 100
+    first, second = make_entry(canceled=True), make_entry(canceled=True)
+    later = make_entry()
+    form = previewed(admin_client, {})
+    InteractionLogEntry.objects.filter(pk=second.pk).update(
+        canceled=False, canceled_at=None
+    )
+    later_entry = InteractionLogEntry.objects.get(pk=later.pk)
+    cancel_entries(actor=None, entries=[later_entry])
+
+    response = admin_client.post(PAGE, form, follow=True)
+
+    page = response.content.decode()
+    assert "1 interaction log entry has been deleted." in page
+    assert "1 previewed entry was un-canceled meanwhile and was kept." in page
+    assert "1 entry canceled after the preview was left for the next run." in page
+    assert set(InteractionLogEntry.objects.values_list("pk", flat=True)) == {
+        second.pk,
+        later.pk,
+    }
+    assert not InteractionLogEntry.objects.filter(pk=first.pk).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("intent", ["", "tampered"])
+def test_a_run_without_its_preview_deletes_nothing(admin_client, intent):
+    make_entry(canceled=True)
+    response = admin_client.post(PAGE, {"intent": intent})
+    assert response.status_code == 400
+    assert "Preview again and confirm" in response.content.decode()
+    assert InteractionLogEntry.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_preview_of_other_filters_deletes_nothing(admin_client):
+    make_entry(canceled=True, date=dt.date(2026, 1, 10))
+    form = previewed(admin_client, {"date_to": "2026-01-31"})
+    response = admin_client.post(PAGE, {**form, "date_to": "2026-12-31"})
+    assert response.status_code == 400
+    assert "The filters differ from the ones the preview counted" in (
+        response.content.decode()
+    )
+    assert InteractionLogEntry.objects.count() == 1
 
 
 @pytest.mark.django_db
@@ -223,5 +284,6 @@ def test_finished_job_cannot_be_resumed(admin_client):
     )
     response = admin_client.post(job_url(job, "job-resume"), follow=True)
     assert (
-        "Only a failed or interrupted job can be resumed." in response.content.decode()
+        "Only a failed, canceled or stalled job can be resumed."
+        in response.content.decode()
     )

@@ -46,6 +46,26 @@ def detail_url(entry: InteractionLogEntry, name: str = "entry-detail") -> str:
     return reverse(f"interactions:{name}", kwargs={"entry_no": entry.entry_no})
 
 
+def switch_intent(client, entries) -> str:
+    """Open the switch confirmation for ``entries``; the intent it carries."""
+    response = client.post(
+        BULK, {"action": "switch_canceled", "entries": [e.pk for e in entries]}
+    )
+    assert response.status_code == 200
+    return response.context["intent"]
+
+
+def confirm_switch(client, entries, **extra):
+    """Ask the question about ``entries``, then answer Yes (as the page does)."""
+    data = {
+        "action": "switch_canceled",
+        "confirmed": "1",
+        "intent": switch_intent(client, entries),
+        **extra,
+    }
+    return client.post(BULK, data, follow=True)
+
+
 def shown_entry_nos(response) -> list[int]:
     return [entry.entry_no for entry in response.context["page"].rows]
 
@@ -285,16 +305,11 @@ def test_switch_asks_nav_question_for_several(staff_client, first_canceled, ques
 def test_switch_confirmed_cancels_a_mixed_selection(staff_client, staff_user):
     first, already = make_entry(), make_entry(canceled=True)
 
-    response = staff_client.post(
-        BULK,
-        {
-            "action": "switch_canceled",
-            "entries": [first.pk, already.pk],
-            "confirmed": "1",
-            "reason": "Wrong contact",
-            "next": f"{LIST}?canceled=false",
-        },
-        follow=True,
+    response = confirm_switch(
+        staff_client,
+        [first, already],
+        reason="Wrong contact",
+        next=f"{LIST}?canceled=false",
     )
 
     assert response.redirect_chain[-1][0] == f"{LIST}?canceled=false"
@@ -312,15 +327,7 @@ def test_switch_confirmed_cancels_a_mixed_selection(staff_client, staff_user):
 def test_switch_confirmed_uncancels_when_the_first_is_canceled(staff_client):
     first, active = make_entry(canceled=True), make_entry()
 
-    response = staff_client.post(
-        BULK,
-        {
-            "action": "switch_canceled",
-            "entries": [first.pk, active.pk],
-            "confirmed": "1",
-        },
-        follow=True,
-    )
+    response = confirm_switch(staff_client, [first, active])
 
     assert "removed from 1 interaction log entry" in response.content.decode()
     first.refresh_from_db()
@@ -332,11 +339,7 @@ def test_uncancel_refused_while_logged_segment_canceled(staff_client):
     entry = make_entry()
     put_in_logged_segment([entry], canceled=True)
 
-    response = staff_client.post(
-        BULK,
-        {"action": "switch_canceled", "entries": [entry.pk], "confirmed": "1"},
-        follow=True,
-    )
+    response = confirm_switch(staff_client, [entry])
 
     assert "Un-cancel the logged segment first" in response.content.decode()
     entry.refresh_from_db()
@@ -350,6 +353,65 @@ def test_switch_needs_cancel_permission(client, viewer):
         BULK, {"action": "switch_canceled", "entries": [entry.pk], "confirmed": "1"}
     )
     assert response.status_code == 403
+    entry.refresh_from_db()
+    assert not entry.canceled
+
+
+def test_a_stale_confirmation_never_does_the_opposite(staff_client):
+    """Two tabs: tab 1 cancels; tab 2, still asking "Mark as canceled?", is
+    confirmed — refused with a message naming the entry, nothing changes."""
+    first, second = make_entry(), make_entry()
+    stale = switch_intent(staff_client, [first, second])  # tab 2 asks
+    confirm_switch(staff_client, [first, second])  # tab 1 cancels both
+
+    response = staff_client.post(
+        BULK,
+        {"action": "switch_canceled", "confirmed": "1", "intent": stale},
+        follow=True,
+    )
+
+    assert (
+        f"Interaction log entry {first.pk} was canceled by someone else after the "
+        "confirmation was shown. Nothing was changed" in response.content.decode()
+    )
+    assert InteractionLogEntry.objects.filter(canceled=True).count() == 2
+
+
+def test_a_confirmation_whose_entry_was_deleted_is_refused(staff_client):
+    kept, gone = make_entry(), make_entry(canceled=True)
+    token = switch_intent(staff_client, [kept, gone])
+    InteractionLogEntry.objects.filter(pk=gone.pk).delete()
+
+    response = staff_client.post(
+        BULK,
+        {"action": "switch_canceled", "confirmed": "1", "intent": token},
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    assert f"Interaction log entry {gone.pk} no longer exists" in (
+        response.content.decode()
+    )
+    kept.refresh_from_db()
+    assert not kept.canceled
+
+
+@pytest.mark.parametrize("token", ["", "forged:token"])
+def test_a_confirmation_without_a_valid_intent_changes_nothing(staff_client, token):
+    entry = make_entry()
+    response = staff_client.post(
+        BULK,
+        {
+            "action": "switch_canceled",
+            "confirmed": "1",
+            "entries": [entry.pk],
+            "intent": token,
+        },
+        follow=True,
+    )
+    assert "The confirmation is not valid for this action" in (
+        response.content.decode()
+    )
     entry.refresh_from_db()
     assert not entry.canceled
 
@@ -580,6 +642,25 @@ def test_resend_sends_the_email_again(
     assert mail.outbox[0].to == [person.email]
     entry.refresh_from_db()
     assert entry.delivery_status == "sent"
+
+
+def test_a_canceled_entry_is_never_resent(
+    staff_client, person, template, django_capture_on_commit_callbacks
+):
+    factories.TemplateContentFactory(template=template)
+    entry = make_entry(person, template, correspondence_type="email", canceled=True)
+    assert detail_url(entry, "entry-resend") not in (
+        staff_client.get(detail_url(entry)).content.decode()
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(detail_url(entry, "entry-resend"), follow=True)
+
+    assert (
+        f"Interaction log entry {entry.pk} is canceled; a canceled entry is never "
+        "sent again. Nothing was sent." in response.content.decode()
+    )
+    assert not mail.outbox
 
 
 def test_resend_refusal_is_shown(staff_client):

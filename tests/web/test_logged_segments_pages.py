@@ -53,8 +53,16 @@ def shown(response) -> list[str]:
 
 
 def bulk(client, action: str, *logged: LoggedSegment, **extra):
+    """Post an action; ``confirmed="1"`` answers Yes to the page's question
+    (switch and resend first ask, and the answer carries the intent shown)."""
     data = {"action": action, "logged_segments": [row.pk for row in logged], **extra}
-    return client.post(BULK, data, follow=extra.get("confirmed") == "1")
+    confirming = extra.get("confirmed") == "1"
+    if confirming and action in ("switch_canceled", "resend"):
+        question = client.post(BULK, {**data, "confirmed": ""})
+        if question.status_code != 200 or "intent" not in question.context:
+            return question
+        data = {**data, "intent": question.context["intent"]}
+    return client.post(BULK, data, follow=confirming)
 
 
 # --- access ---------------------------------------------------------------------------
@@ -299,11 +307,67 @@ def test_resend_sends_the_entries_again(
     staff_client, purchasers, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        response = staff_client.post(
-            BULK,
-            {"action": "resend", "logged_segments": [purchasers.pk]},
-            follow=True,
-        )
+        question = bulk(staff_client, "resend", purchasers)
+        assert "2 e-mails will be sent again." in question.content.decode()
+        response = bulk(staff_client, "resend", purchasers, confirmed="1")
     run_worker()  # the outbox worker sends them
     assert len(mail.outbox) == 2
     assert "2 interaction log entries are being sent again." in messages_of(response)
+
+
+def test_resend_of_a_canceled_logged_segment_is_refused(staff_client, purchasers):
+    cancel_logged_segments(
+        actor=None, logged_segments=LoggedSegment.objects.filter(pk=purchasers.pk)
+    )
+    response = staff_client.post(
+        BULK, {"action": "resend", "logged_segments": [purchasers.pk]}, follow=True
+    )
+    assert (
+        f"Logged segment {purchasers.segment_no} is canceled; a canceled logged "
+        "segment is never resent. Nothing was sent." in messages_of(response)
+    )
+    assert not mail.outbox
+
+
+def test_resend_leaves_out_canceled_entries_and_refuses_a_changed_count(
+    staff_client, purchasers, django_capture_on_commit_callbacks
+):
+    entries = list(purchasers.entries.order_by("entry_no"))
+    question = bulk(staff_client, "resend", purchasers)
+    intent = question.context["intent"]
+    cancel_entries(actor=None, entries=[entries[0]])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(
+            BULK,
+            {"action": "resend", "confirmed": "1", "intent": intent},
+            follow=True,
+        )
+    assert (
+        "2 messages were confirmed, but 1 would go out now: the logged segments "
+        "changed meanwhile. Nothing was sent; resend again to see the new count."
+    ) in messages_of(response)
+    assert not mail.outbox
+
+    with django_capture_on_commit_callbacks(execute=True):
+        bulk(staff_client, "resend", purchasers, confirmed="1")
+    assert [message.to for message in mail.outbox] == [[entries[1].contact.email]]
+
+
+def test_a_stale_switch_of_a_logged_segment_is_refused(staff_client, purchasers):
+    stale = bulk(staff_client, "switch_canceled", purchasers).context["intent"]
+    bulk(staff_client, "switch_canceled", purchasers, confirmed="1")  # canceled
+
+    response = staff_client.post(
+        BULK,
+        {"action": "switch_canceled", "confirmed": "1", "intent": stale},
+        follow=True,
+    )
+
+    assert (
+        f"Logged segment {purchasers.segment_no} was switched by someone else after "
+        "the confirmation was shown. Nothing was changed; check the selection and "
+        "switch again." in messages_of(response)
+    )
+    purchasers.refresh_from_db()
+    assert purchasers.canceled

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
+from rest_framework.exceptions import NotFound
 
 from contacts.models import Contact, CorrespondenceType, Salesperson
 from interactions.api.common import BIGINT_MAX, MAX_BULK_ENTRIES, amount_field
@@ -122,10 +123,21 @@ def entries() -> InteractionLogEntryQuerySet:
     return InteractionLogEntry.objects.visible().select_related(*ENTRY_RELATED)
 
 
-def entry_data(entry: InteractionLogEntry) -> dict[str, Any]:
-    """An entry as answered, read again with its related rows."""
-    fresh = InteractionLogEntry.objects.select_related(*ENTRY_RELATED).get(pk=entry.pk)
-    return InteractionLogEntrySerializer(fresh).data
+#: The answer when another request deleted the entry while this one ran.
+GONE = _("The interaction log entry was deleted meanwhile.")
+
+
+def entry_data(entry: InteractionLogEntry | int) -> dict[str, Any]:
+    """An entry as answered, read again with its related rows.
+
+    404 (JSON) when another request deleted it meanwhile.
+    """
+    pk = entry if isinstance(entry, int) else entry.pk
+    fresh = InteractionLogEntry.objects.select_related(*ENTRY_RELATED).filter(pk=pk)
+    row = fresh.first()
+    if row is None:
+        raise NotFound(GONE)
+    return InteractionLogEntrySerializer(row).data
 
 
 class InteractionValuesSerializer(serializers.Serializer[Any]):
@@ -208,6 +220,13 @@ class SwitchCanceledSerializer(EntrySelectionSerializer):
     """Input of ``interactions.services.switch_canceled``."""
 
     reason = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    canceled = serializers.BooleanField(
+        required=False,
+        help_text="The state the switch is meant to set (true: cancel). When "
+        "given and the first selected entry already has it (someone else "
+        "switched it meanwhile), the request is refused with 409 and nothing "
+        "changes. Omitted: the opposite of the first entry's state now.",
+    )
 
 
 class BulkEvaluateSerializer(EntrySelectionSerializer):
@@ -257,6 +276,16 @@ class DeleteCanceledEntriesSerializer(serializers.Serializer[Any]):
         default=True,
         help_text="Only count the entries that would be deleted (the default).",
     )
+    intent = serializers.CharField(
+        required=False,
+        max_length=4000,
+        help_text="The `intent` a dry run with the same filters answered. With "
+        "it the run deletes exactly what that dry run counted: entries canceled "
+        "after it are left for the next run, previewed entries un-canceled "
+        "meanwhile are kept, and the answer says so (`kept`, `left`). Without "
+        "it the run deletes what matches when it runs, for integrators that do "
+        "not preview.",
+    )
 
 
 class DeleteCanceledResultSerializer(serializers.Serializer[Any]):
@@ -265,3 +294,25 @@ class DeleteCanceledResultSerializer(serializers.Serializer[Any]):
         help_text="Entries deleted, or that would be deleted in a dry run."
     )
     message = serializers.CharField()
+    intent = serializers.CharField(
+        required=False,
+        help_text="Dry run only: send it back with `dry_run: false` to delete "
+        "exactly what was counted.",
+    )
+    last_entry_no = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        help_text="Dry run only: the highest entry number counted.",
+    )
+    previewed = serializers.IntegerField(
+        required=False, help_text="Run with `intent`: what the dry run counted."
+    )
+    kept = serializers.IntegerField(
+        required=False,
+        help_text="Run with `intent`: previewed entries un-canceled meanwhile.",
+    )
+    left = serializers.IntegerField(
+        required=False,
+        help_text="Run with `intent`: entries canceled after the dry run, left "
+        "for the next run.",
+    )

@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -27,6 +28,7 @@ from interactions.api.common import (
     CountSerializer,
 )
 from interactions.api.entries.serializers import (
+    GONE,
     AddCommentSerializer,
     BulkEvaluateSerializer,
     CancelEntriesSerializer,
@@ -52,8 +54,17 @@ from interactions.services import (
     switch_canceled,
     uncancel_entries,
 )
+from interactions.services.delete_canceled import (
+    DeletePreview,
+    delete_previewed,
+    preview_delete_canceled,
+)
 from interactions.services.jobs import runs_in_background
-from interactions.services.ledger import deleted_message, start_delete_canceled_job
+from interactions.services.ledger import (
+    SwitchIntent,
+    deleted_message,
+    start_delete_canceled_job,
+)
 from interactions_crm.platform.actors import user_or_none
 from interactions_crm.platform.api.errors import Conflict, conflict_on_refusal
 from interactions_crm.platform.api.idempotency import idempotent
@@ -118,6 +129,8 @@ class InteractionViewSet(
         entry = self.get_object()
         one = CanceledEntryFilter(entry_no_from=entry.pk, entry_no_to=entry.pk)
         if not delete_canceled_entries(actor=user_or_none(request.user), filters=one):
+            if not InteractionLogEntry.objects.filter(pk=entry.pk).exists():
+                raise NotFound(GONE)
             raise Conflict(
                 {
                     "canceled": [
@@ -135,6 +148,14 @@ class InteractionViewSet(
     def _selection(self) -> QuerySet[InteractionLogEntry]:
         return InteractionLogEntry.objects.filter(pk=self.get_object().pk)
 
+    @staticmethod
+    def _answer(selection: QuerySet[InteractionLogEntry]) -> Response:
+        """The entry as it is now; 404 when another request deleted it."""
+        pk = selection.values_list("pk", flat=True).first()
+        if pk is None:
+            raise NotFound(GONE)
+        return Response(entry_data(pk))
+
     @extend_schema(
         request=CancelEntriesSerializer, responses=InteractionLogEntrySerializer
     )
@@ -149,7 +170,7 @@ class InteractionViewSet(
             entries=selection,
             reason=serializer.validated_data.get("reason", ""),
         )
-        return Response(entry_data(selection.get()))
+        return self._answer(selection)
 
     @extend_schema(request=None, responses=InteractionLogEntrySerializer)
     @action(detail=True, methods=["post"])
@@ -158,7 +179,7 @@ class InteractionViewSet(
         selection = self._selection()
         with conflict_on_refusal():
             uncancel_entries(actor=user_or_none(request.user), entries=selection)
-        return Response(entry_data(selection.get()))
+        return self._answer(selection)
 
     @extend_schema(
         request=EvaluateEntriesSerializer, responses=InteractionLogEntrySerializer
@@ -174,7 +195,7 @@ class InteractionViewSet(
             entries=selection,
             evaluation=serializer.validated_data["evaluation"],
         )
-        return Response(entry_data(selection.get()))
+        return self._answer(selection)
 
     @extend_schema(responses=EntryCommentSerializer(many=True))
     @action(
@@ -224,14 +245,20 @@ class InteractionViewSet(
     @action(detail=False, methods=["post"], url_path="switch-canceled")
     def switch_canceled(self, request: Request) -> Response:
         """NAV's "switch checkmark in canceled": every selected entry gets the
-        opposite of the first one's state (the lowest entry number)."""
+        opposite of the first one's state (the lowest entry number).
+
+        Send ``canceled`` (the state you mean to set) so that a selection
+        another user switched meanwhile is refused (409) instead of switched
+        back."""
         serializer = SwitchCanceledSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        target = serializer.validated_data.get("canceled")
         with conflict_on_refusal():
             count = switch_canceled(
                 actor=user_or_none(request.user),
                 entries=self._selected(serializer.validated_data["entry_nos"]),
                 reason=serializer.validated_data.get("reason", ""),
+                expected=None if target is None else SwitchIntent(target=target),
             )
         return Response({"count": count})
 
@@ -270,16 +297,50 @@ class InteractionViewSet(
         serializer.is_valid(raise_exception=True)
         values: dict[str, Any] = dict(serializer.validated_data)
         dry_run = values.pop("dry_run")
+        token = values.pop("intent", None)
         filters = CanceledEntryFilter(**values)
         actor = user_or_none(request.user)
-        count = delete_canceled_entries(actor=actor, filters=filters, dry_run=True)
         if dry_run:
+            preview = preview_delete_canceled(filters=filters)
             message = ngettext(
                 "%(count)d interaction log entry would be deleted.",
                 "%(count)d interaction log entries would be deleted.",
-                count,
-            ) % {"count": count}
-            return Response({"dry_run": True, "count": count, "message": message})
+                preview.count,
+            ) % {"count": preview.count}
+            return Response(
+                {
+                    "dry_run": True,
+                    "count": preview.count,
+                    "message": message,
+                    "intent": preview.seal(filters),
+                    "last_entry_no": preview.last_entry_no,
+                }
+            )
+        if token is None:
+            return self._delete_unpreviewed(request, filters)
+        with conflict_on_refusal():
+            preview = DeletePreview.unseal(token, filters=filters)
+        if runs_in_background(preview.count):
+            job = start_delete_canceled_job(
+                actor=actor, filters=filters, preview=preview
+            )
+            return job_response(request, job)
+        outcome = delete_previewed(actor=actor, filters=filters, preview=preview)
+        return Response(
+            {
+                "dry_run": False,
+                "count": outcome.deleted,
+                "message": " ".join(outcome.messages()),
+                **outcome.to_result(),
+            }
+        )
+
+    def _delete_unpreviewed(
+        self, request: Request, filters: CanceledEntryFilter
+    ) -> Response:
+        """A run without a dry run's ``intent``: what matches now (as before)."""
+        actor = user_or_none(request.user)
+        count = delete_canceled_entries(actor=actor, filters=filters, dry_run=True)
         if runs_in_background(count):
             job = start_delete_canceled_job(actor=actor, filters=filters)
             return job_response(request, job)

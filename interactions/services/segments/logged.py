@@ -5,13 +5,19 @@ Canceling a logged segment cancels its entries with it (marked
 canceled logged segment unlinks its entries, which stay canceled.
 """
 
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Self
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from contacts.models import CorrespondenceType
 from interactions.models import InteractionLogEntry, LoggedSegment
+from interactions.services.delivery import resend_entries
+from interactions_crm.platform import intent
 from interactions_crm.platform.actors import Actor, user_or_none
 from interactions_crm.platform.audit import record_audit
 
@@ -97,18 +103,203 @@ def uncancel_logged_segments(
     return len(ids)
 
 
-def switch_canceled_logged_segments(
-    *, actor: Actor, logged_segments: QuerySet[LoggedSegment], reason: str = ""
-) -> int:
-    """NAV's "Switch Checkmark in Canceled": the opposite of the first one's state."""
-    first = logged_segments.order_by("pk").values_list("canceled", flat=True).first()
-    if first is None:
-        return 0
-    if first:
-        return uncancel_logged_segments(actor=actor, logged_segments=logged_segments)
-    return cancel_logged_segments(
-        actor=actor, logged_segments=logged_segments, reason=reason
+class LoggedSwitchIntent(intent.SwitchIntent):
+    """What a logged segments "switch checkmark" confirmation showed (§6.2):
+    keys are logged segment ids, states are ``canceled``."""
+
+    PURPOSE = "logged_segment.switch_canceled"
+
+    @classmethod
+    def shown(cls, logged_segments: list[LoggedSegment]) -> Self:
+        return cls.of_states({row.pk: row.canceled for row in logged_segments})
+
+
+def _check_logged_intent(
+    logged_segments: QuerySet[LoggedSegment], expected: LoggedSwitchIntent
+) -> None:
+    """Refuse (nothing changed) when the selection is not what was confirmed."""
+    current = dict(
+        LoggedSegment.objects.filter(
+            pk__in=list(logged_segments.order_by().values_list("pk", flat=True))
+        )
+        .select_for_update()
+        .order_by("pk")
+        .values_list("pk", "canceled")
     )
+    found = expected.differences(current)
+    if found.gone:
+        raise intent.changed_meanwhile(
+            _(
+                "A selected logged segment no longer exists: it was deleted after "
+                "the confirmation was shown. Nothing was changed."
+            )
+        )
+    key = found.changed[0] if found.changed else found.already
+    if key is not None:
+        no = LoggedSegment.objects.filter(pk=key).values_list("segment_no", flat=True)
+        raise intent.changed_meanwhile(
+            _(
+                "Logged segment %(no)s was switched by someone else after the "
+                "confirmation was shown. Nothing was changed; check the "
+                "selection and switch again."
+            )
+            % {"no": no.first() or key}
+        )
+
+
+def switch_canceled_logged_segments(
+    *,
+    actor: Actor,
+    logged_segments: QuerySet[LoggedSegment],
+    reason: str = "",
+    expected: LoggedSwitchIntent | None = None,
+) -> int:
+    """NAV's "Switch Checkmark in Canceled": the opposite of the first one's state.
+
+    ``expected`` is what the confirmation showed; when a selected logged
+    segment changed or vanished meanwhile the switch is refused and nothing
+    changes (never the opposite of what was confirmed).
+    """
+    with transaction.atomic():
+        if expected is not None:
+            _check_logged_intent(logged_segments, expected)
+            target = expected.target
+        else:
+            first = (
+                logged_segments.order_by("pk")
+                .values_list("canceled", flat=True)
+                .first()
+            )
+            if first is None:
+                return 0
+            target = not first
+        if target:
+            return cancel_logged_segments(
+                actor=actor, logged_segments=logged_segments, reason=reason
+            )
+        return uncancel_logged_segments(actor=actor, logged_segments=logged_segments)
+
+
+# --- Resend -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ResendIntent:
+    """What a resend confirmation named: the logged segments and the count of
+    messages that go out (DOMAIN §6.5)."""
+
+    logged_ids: tuple[int, ...]
+    count: int
+
+    PURPOSE = "logged_segment.resend"
+
+    def seal(self) -> str:
+        return intent.seal(
+            purpose=self.PURPOSE,
+            facts={"ids": list(self.logged_ids), "count": self.count},
+        )
+
+    @classmethod
+    def unseal(cls, token: str) -> Self:
+        facts = intent.unseal(token, purpose=cls.PURPOSE).facts
+        try:
+            return cls(
+                logged_ids=tuple(int(pk) for pk in facts["ids"]),
+                count=int(facts["count"]),
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise intent.changed_meanwhile(
+                _("The confirmation is not valid for this action.")
+            ) from exc
+
+
+def _resendable(ids: list[int]) -> QuerySet[InteractionLogEntry]:
+    """The entries of logged segments ``ids`` that a resend sends: not canceled,
+    e-mail with content, to a contact with an address."""
+    return (
+        InteractionLogEntry.objects.filter(
+            logged_segment_id__in=ids,
+            canceled=False,
+            postponed=False,
+            correspondence_type=CorrespondenceType.EMAIL,
+            attachment__isnull=False,
+        )
+        .exclude(contact__email="")
+        .order_by()
+    )
+
+
+def _refuse_canceled(ids: list[int]) -> None:
+    canceled = (
+        LoggedSegment.objects.filter(pk__in=ids, canceled=True)
+        .order_by("pk")
+        .values_list("segment_no", flat=True)
+        .first()
+    )
+    if canceled is not None:
+        raise ValidationError(
+            {
+                "logged_segments": [
+                    ValidationError(
+                        _(
+                            "Logged segment %(no)s is canceled; a canceled logged "
+                            "segment is never resent. Nothing was sent."
+                        )
+                        % {"no": canceled},
+                        code="conflict",
+                    )
+                ]
+            }
+        )
+
+
+def preview_resend(*, logged_segments: QuerySet[LoggedSegment]) -> ResendIntent:
+    """What a resend of ``logged_segments`` would send, for its confirmation.
+
+    Refused when a selected logged segment is canceled, or nothing would go out.
+    """
+    ids = sorted(logged_segments.order_by().values_list("pk", flat=True))
+    _refuse_canceled(ids)
+    count = _resendable(ids).count()
+    if not count:
+        raise ValidationError({"logged_segments": [_("There is nothing to send.")]})
+    return ResendIntent(logged_ids=tuple(ids), count=count)
+
+
+def resend_logged_segments(*, actor: Actor, expected: ResendIntent) -> int:
+    """Send the e-mails of the confirmed logged segments again; return how many.
+
+    Only entries that are not canceled go out; a logged segment canceled since
+    the confirmation, or a count that differs from the one confirmed, is
+    refused and nothing is sent.
+    """
+    with transaction.atomic():
+        ids = list(
+            LoggedSegment.objects.filter(pk__in=expected.logged_ids)
+            .select_for_update()
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        if len(ids) != len(expected.logged_ids):
+            raise intent.changed_meanwhile(
+                _(
+                    "A selected logged segment was deleted after the confirmation "
+                    "was shown. Nothing was sent."
+                )
+            )
+        _refuse_canceled(ids)
+        entries = _resendable(ids)
+        count = entries.count()
+        if count != expected.count:
+            raise intent.changed_meanwhile(
+                _(
+                    "%(confirmed)d messages were confirmed, but %(now)d would go "
+                    "out now: the logged segments changed meanwhile. Nothing was "
+                    "sent; resend again to see the new count."
+                )
+                % {"confirmed": expected.count, "now": count}
+            )
+        return resend_entries(actor=actor, entries=entries)
 
 
 def delete_canceled_logged_segments(

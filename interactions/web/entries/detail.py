@@ -17,12 +17,8 @@ from django.utils.translation import ngettext
 
 from interactions.models import Evaluation, InteractionLogEntry
 from interactions.selectors.log import entry_comments, entry_with_details
-from interactions.services import (
-    add_comment,
-    cancel_entries,
-    resend_entries,
-    uncancel_entries,
-)
+from interactions.services import add_comment, cancel_entries, uncancel_entries
+from interactions.services.ledger import resend_active_entries
 from interactions.web.base import (
     ADD_COMMENTS,
     ADD_ENTRIES,
@@ -77,6 +73,7 @@ class EntryDetailView(StaffDetailView[InteractionLogEntry]):
             can_evaluate=user.has_perm(EVALUATE_ENTRIES),
             can_comment=user.has_perm(ADD_COMMENTS),
             can_resend=user.has_perm(ADD_ENTRIES)
+            and not entry.canceled
             and entry.correspondence_type == "email"
             and entry.attachment_id is not None,
             can_create=user.has_perm(ADD_ENTRIES),
@@ -183,7 +180,7 @@ class EntryResendView(StaffView):
     def post(self, request: StaffRequest, entry_no: int) -> HttpResponse:
         entry = visible_entry(entry_no)
         try:
-            count = resend_entries(actor=request.user, entries=only(entry))
+            count = resend_active_entries(actor=request.user, entries=only(entry))
         except ValidationError as error:
             show_validation_error(request, error)
         else:

@@ -33,7 +33,7 @@ class BulkActionForm(forms.Form):
     entries = forms.ModelMultipleChoiceField(
         queryset=InteractionLogEntry.objects.visible(),
         to_field_name="entry_no",
-        error_messages={"required": _("Select at least one entry.")},
+        required=False,
     )
     evaluation = forms.ChoiceField(
         label=_("Evaluation"), choices=Evaluation.choices[1:], required=False
@@ -42,9 +42,17 @@ class BulkActionForm(forms.Form):
         label=_("Reason for canceling"), max_length=200, required=False
     )
     confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    #: What the switch confirmation showed (``SwitchIntent``, signed); when
+    #: present it is the selection, so a vanished entry is named by the service.
+    intent = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        confirming = (
+            data.get("confirmed") and data.get("action") == self.SWITCH_CANCELED
+        )
+        if not confirming and not data.get("entries") and "entries" not in self.errors:
+            self.add_error("entries", _("Select at least one entry."))
         if data.get("action") == self.EVALUATE and not data.get("evaluation"):
             self.add_error("evaluation", _("Choose an evaluation."))
         return data

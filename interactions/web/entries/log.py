@@ -31,6 +31,7 @@ from interactions.selectors.log import (
     sort_key,
 )
 from interactions.services import evaluate_entries, switch_canceled
+from interactions.services.ledger import SwitchIntent
 from interactions.web.base import (
     ADD_ENTRIES,
     CANCEL_ENTRIES,
@@ -235,11 +236,17 @@ class EntryBulkView(StaffView):
         entries: QuerySet[InteractionLogEntry],
         next_url: str,
     ) -> HttpResponse:
-        selected = list(entries.select_related("contact").order_by("entry_no"))
-        # The service switches to the opposite of the lowest entry number's
-        # state; ask the question about that same entry.
-        first = selected[0]
+        """Ask NAV's question, then switch exactly what the question said.
+
+        The confirmation carries a signed :class:`SwitchIntent` (the target
+        state and each entry's state as shown); the service refuses, changing
+        nothing, when another user or tab changed the selection meanwhile.
+        """
         if not form.cleaned_data["confirmed"]:
+            selected = list(entries.select_related("contact").order_by("entry_no"))
+            # The service switches to the opposite of the lowest entry number's
+            # state; ask the question about that same entry.
+            first = selected[0]
             return render(
                 self.request,
                 "interactions/entry_switch_confirm.html",
@@ -247,19 +254,24 @@ class EntryBulkView(StaffView):
                     "question": switch_question(first, len(selected)),
                     "entries": selected,
                     "cancels": not first.canceled,
+                    "intent": SwitchIntent.shown(selected).seal(),
                     "next_url": next_url,
                     "reason_form": CancelForm(),
                 },
             )
         try:
+            expected = SwitchIntent.unseal(form.cleaned_data["intent"])
             count = switch_canceled(
                 actor=self.request.user,
-                entries=entries,
+                entries=InteractionLogEntry.objects.visible().filter(
+                    entry_no__in=expected.keys
+                ),
                 reason=form.cleaned_data["reason"],
+                expected=expected,
             )
         except ValidationError as error:
             show_validation_error(self.request, error)
             return redirect(next_url)
-        message = uncanceled_message if first.canceled else canceled_message
+        message = canceled_message if expected.target else uncanceled_message
         messages.success(self.request, message(count))
         return redirect(next_url)

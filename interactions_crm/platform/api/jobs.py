@@ -12,13 +12,19 @@ from typing import ClassVar
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 from django.urls import reverse
-from rest_framework import mixins, serializers, status, viewsets
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from interactions_crm.platform import jobs
+from interactions_crm.platform.api.errors import conflict_on_refusal
 from interactions_crm.platform.models import BackgroundJob
 
 VIEW_JOB = "platform.view_backgroundjob"
+CHANGE_JOB = "platform.change_backgroundjob"
 
 
 class BackgroundJobSerializer(serializers.ModelSerializer[BackgroundJob]):
@@ -26,6 +32,14 @@ class BackgroundJobSerializer(serializers.ModelSerializer[BackgroundJob]):
 
     progress_percent = serializers.IntegerField(read_only=True)
     is_finished = serializers.BooleanField(read_only=True)
+    state = serializers.ChoiceField(
+        choices=[*BackgroundJob.Status.values, "stalled", "resumed"],
+        read_only=True,
+        help_text="The true state: `status`, except that a running job whose "
+        "worker stopped reporting is `stalled` (it is resumed by the next "
+        "worker by itself, or by POST resume/), and one running again after "
+        "an interruption is `resumed`.",
+    )
 
     class Meta:
         model = BackgroundJob
@@ -37,6 +51,9 @@ class BackgroundJobSerializer(serializers.ModelSerializer[BackgroundJob]):
             "done",
             "progress_percent",
             "is_finished",
+            "state",
+            "attempts",
+            "heartbeat_at",
             "message",
             "error",
             "result",
@@ -64,12 +81,46 @@ class BackgroundJobViewSet(
 ):
     """Status and progress of a background job started through the API.
 
-    Readable by the user who started it, and by users allowed to view jobs.
+    Readable by the user who started it, and by users allowed to view jobs;
+    resumed or canceled by the user who started it, and by users allowed to
+    change jobs.
     """
 
     serializer_class = BackgroundJobSerializer
     lookup_value_regex = "[0-9a-fA-F-]{36}"
-    required_permissions: ClassVar[dict[str, list[str]]] = {"retrieve": []}
+    required_permissions: ClassVar[dict[str, list[str]]] = {
+        "retrieve": [],
+        "resume": [],
+        "cancel": [],
+    }
+
+    def _changeable(self) -> BackgroundJob:
+        job = self.get_object()
+        user = self.request.user
+        if job.actor_id != user.pk and not user.has_perm(CHANGE_JOB):
+            raise exceptions.PermissionDenied(
+                _("Only the user who started the job may resume or cancel it.")
+            )
+        return job
+
+    @extend_schema(request=None, responses={202: BackgroundJobSerializer})
+    @action(detail=True, methods=["post"])
+    def resume(self, request: Request, pk: str) -> Response:
+        """Queue a failed, canceled or stalled job again (409 otherwise); it
+        continues with what is left and writes no second audit event."""
+        job = self._changeable()
+        with conflict_on_refusal():
+            job = jobs.resume_job(job=job, kind=job.kind)
+        return job_response(request, job)
+
+    @extend_schema(request=None, responses=BackgroundJobSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request: Request, pk: str) -> Response:
+        """Stop a queued or running job (409 otherwise); what it did stays done."""
+        job = self._changeable()
+        with conflict_on_refusal():
+            job = jobs.cancel_job(job=job)
+        return Response(BackgroundJobSerializer(job).data)
 
     def get_queryset(self) -> QuerySet[BackgroundJob]:
         jobs = BackgroundJob.objects.all()
