@@ -155,27 +155,38 @@ def enqueue_entries(entry_nos: Sequence[int]) -> dict[str, int]:
     return {str(status): count for status, count in counts.items()}
 
 
+def resendable(
+    entries: QuerySet[InteractionLogEntry],
+) -> QuerySet[InteractionLogEntry]:
+    """The entries a resend sends: logged, not canceled, e-mail with content, to
+    a contact with an address, and no message of theirs still queued.
+
+    The one selection the resend of entries and of logged segments use, so the
+    count a confirmation names is the count that goes out.
+    """
+    return (
+        entries.filter(
+            canceled=False,
+            postponed=False,
+            correspondence_type=CorrespondenceType.EMAIL,
+            attachment__isnull=False,
+        )
+        .exclude(contact__email="")
+        .exclude(delivery_status=DeliveryStatus.QUEUED)
+    )
+
+
 def resend_entries(*, actor: Actor, entries: QuerySet[InteractionLogEntry]) -> int:
     """Send the selected entries' content again (the log page's "resend").
 
-    Only logged (not postponed) e-mail entries with content and a contact with
-    an e-mail address qualify, and not while a message of theirs is still
-    queued or being sent; the others are skipped. Refused with "There is
-    nothing to send." when none qualifies. Each qualifying entry gets a new
-    message (a new Message-ID: it is a new e-mail), subject to the same
-    opt-out and suppression rules; one audit event with the count.
+    Only the :func:`resendable` entries qualify; the others are skipped.
+    Refused with "There is nothing to send." when none qualifies. Each
+    qualifying entry gets a new message (a new Message-ID: it is a new
+    e-mail), subject to the same opt-out and suppression rules; one audit
+    event with the count.
     """
     with transaction.atomic():
-        qualifying = (
-            entries.filter(
-                postponed=False,
-                correspondence_type=CorrespondenceType.EMAIL,
-                attachment__isnull=False,
-            )
-            .exclude(contact__email="")
-            .exclude(delivery_status=DeliveryStatus.QUEUED)
-        )
-        entry_nos = list(qualifying.values_list("entry_no", flat=True))
+        entry_nos = list(resendable(entries).values_list("entry_no", flat=True))
         if not entry_nos:
             raise ValidationError(
                 {"entries": [gettext_lazy("There is nothing to send.")]}

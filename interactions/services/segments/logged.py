@@ -14,9 +14,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from contacts.models import CorrespondenceType
 from interactions.models import InteractionLogEntry, LoggedSegment
 from interactions.services.delivery import resend_entries
+from interactions.services.outbox.enqueue import resendable
 from interactions_crm.platform import intent
 from interactions_crm.platform.actors import Actor, user_or_none
 from interactions_crm.platform.audit import record_audit
@@ -214,19 +214,10 @@ class ResendIntent:
 
 
 def _resendable(ids: list[int]) -> QuerySet[InteractionLogEntry]:
-    """The entries of logged segments ``ids`` that a resend sends: not canceled,
-    e-mail with content, to a contact with an address."""
-    return (
-        InteractionLogEntry.objects.filter(
-            logged_segment_id__in=ids,
-            canceled=False,
-            postponed=False,
-            correspondence_type=CorrespondenceType.EMAIL,
-            attachment__isnull=False,
-        )
-        .exclude(contact__email="")
-        .order_by()
-    )
+    """The entries of logged segments ``ids`` that a resend sends."""
+    return resendable(
+        InteractionLogEntry.objects.filter(logged_segment_id__in=ids)
+    ).order_by()
 
 
 def _refuse_canceled(ids: list[int]) -> None:
