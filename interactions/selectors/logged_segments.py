@@ -11,9 +11,10 @@ so a page counts only its own rows, never the whole log.
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
-from interactions.models import InteractionLogEntry, LoggedSegment
+from interactions.models import DeliveryStatus, InteractionLogEntry, LoggedSegment
 from interactions.selectors.segments import logged_segments_with_counts
 from interactions_crm.platform.models import AuditEvent
 
@@ -26,7 +27,9 @@ def logged_segment_rows(
     ``query`` matches the segment number exactly or the description in part;
     ``canceled`` keeps only canceled (``True``) or active (``False``) ones.
     """
-    rows = logged_segments_with_counts().select_related("logged_by")
+    rows = with_delivery_progress(
+        logged_segments_with_counts().select_related("logged_by")
+    )
     if query:
         rows = rows.filter(
             Q(segment_no__iexact=query) | Q(description__icontains=query)
@@ -34,6 +37,34 @@ def logged_segment_rows(
     if canceled is not None:
         rows = rows.filter(canceled=canceled)
     return rows
+
+
+def with_delivery_progress(rows: QuerySet[LoggedSegment]) -> QuerySet[LoggedSegment]:
+    """Annotate each logged segment's e-mail sending progress (DOMAIN §12).
+
+    ``mail_queued``, ``mail_sent``, ``mail_failed``, ``mail_suppressed``: its
+    entries by delivery status, each a correlated count on
+    ``entry_logged_segment_idx``, in the same query as the rows.
+    """
+
+    def counted(status: str) -> Coalesce:
+        entries = (
+            InteractionLogEntry.objects.filter(
+                logged_segment=OuterRef("pk"), delivery_status=status
+            )
+            .order_by()
+            .values("logged_segment")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
+        return Coalesce(Subquery(entries, output_field=IntegerField()), 0)
+
+    return rows.annotate(
+        mail_queued=counted(DeliveryStatus.QUEUED),
+        mail_sent=counted(DeliveryStatus.SENT),
+        mail_failed=counted(DeliveryStatus.FAILED),
+        mail_suppressed=counted(DeliveryStatus.SUPPRESSED),
+    )
 
 
 def entries_in_state(logged_segment_ids: Iterable[int], *, canceled: bool) -> int:

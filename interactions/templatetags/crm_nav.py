@@ -27,6 +27,11 @@ class NavEntry:
 
 
 NAV_ENTRIES: tuple[NavEntry, ...] = (
+    NavEntry(
+        "interactions:dashboard",
+        _("Dashboard"),
+        "interactions.view_interactionlogentry",
+    ),
     NavEntry("contacts:contact-list", _("Contacts"), "contacts.view_contact"),
     NavEntry(
         "interactions:entry-list",
@@ -45,11 +50,6 @@ NAV_ENTRIES: tuple[NavEntry, ...] = (
         "interactions.view_interactionlogentry",
     ),
     NavEntry(
-        "interactions:dashboard",
-        _("Dashboard"),
-        "interactions.view_interactionlogentry",
-    ),
-    NavEntry(
         "interactions:campaign-list", _("Campaigns"), "interactions.view_campaign"
     ),
     NavEntry(
@@ -57,6 +57,7 @@ NAV_ENTRIES: tuple[NavEntry, ...] = (
         _("Statistics"),
         "interactions.view_interactiontemplate",
     ),
+    NavEntry("interactions:outbox", _("Outbox"), "interactions.view_outboxmessage"),
     NavEntry("admin:index", _("Admin"), staff_only=True),
 )
 

@@ -148,3 +148,13 @@ def test_language_switch_works_before_logging_in(client):
     assert response.status_code == 302
     assert response.url == "/accounts/login/"
     assert response.cookies["django_language"].value == "nb"
+
+
+def test_the_dashboard_comes_first_and_the_outbox_is_reachable(admin_user):
+    request = RequestFactory().get("/")
+    request.user = admin_user
+
+    labels = [str(item["label"]) for item in main_nav(Context({"request": request}))]
+
+    assert labels[0] == "Dashboard"
+    assert "Outbox" in labels

@@ -372,3 +372,15 @@ def test_a_stale_switch_of_a_logged_segment_is_refused(staff_client, purchasers)
     )
     purchasers.refresh_from_db()
     assert purchasers.canceled
+
+
+def test_list_shows_the_sending_progress(staff_client, purchasers):
+    first, second = purchasers.entries.order_by("entry_no")
+    InteractionLogEntry.objects.filter(pk=first.pk).update(delivery_status="sent")
+    InteractionLogEntry.objects.filter(pk=second.pk).update(delivery_status="queued")
+
+    html = staff_client.get(LIST).content.decode()
+
+    assert "1 sent" in html
+    assert "1 queued" in html
+    assert "failed" not in html
