@@ -17,6 +17,7 @@ where a staff page has a form for the same purpose, the admin uses it.
 * :mod:`~interactions.admin.segments` — segments, their lines and saved
   criteria; :mod:`~interactions.admin.segment_actions` the criteria action
   and log pages; :mod:`~interactions.admin.logged_segments` logged segments;
+* :mod:`~interactions.admin.consent` — a contact's e-mail opt-out, by staff,
 * :mod:`~interactions.admin.privacy` — export and erase a person's data,
   actions added to contacts' ``ContactAdmin``.
 
@@ -29,6 +30,7 @@ from django.utils.translation import gettext_lazy as _
 
 from interactions.admin import (
     comments,
+    consent,  # noqa: F401 (contact actions)
     interaction_templates,
     log,
     logged_segments,

@@ -154,6 +154,7 @@ def withdraw_opt_out(*, contact: Contact, actor: Actor) -> None:
             actor=actor,
             action="contact.email_opt_in",
             object_type=Contact._meta.label_lower,
+            object_id=contact.pk,
             changes={"contact": contact.no},
         )
     contact.email_opt_out = False
