@@ -1,6 +1,7 @@
 """Logging a segment (DOMAIN §5): one entry per line, all or nothing, set-based."""
 
 import datetime as dt
+import math
 from decimal import Decimal
 
 import pytest
@@ -12,6 +13,7 @@ from django.utils import timezone
 from contacts.models import Contact
 from interactions import services
 from interactions.models import Attachment, InteractionLogEntry, LoggedSegment, Segment
+from interactions.services.segments.content import BATCH_SIZE
 from interactions_crm.platform.models import AuditEvent
 from tests import factories
 from tests.segments.conftest import line_nos
@@ -83,13 +85,17 @@ def test_log_creates_one_entry_per_line_with_line_values(segment, crm, staff_use
         assert entry.logged_by == staff_user
         assert not entry.canceled and not entry.postponed
         assert entry.delivery_status == ""
-        assert entry.subject == (line.subject or line.description)
+        # What was sent is what is recorded: the content's subject, merged
+        # for this contact, unless the line's subject was personalised.
         assert entry.attachment is not None and entry.attachment.read_only
+        assert entry.subject == entry.attachment.subject
+        if entry.contact != crm.kari:
+            assert entry.subject == f"Hello {entry.contact.name}"
+        assert entry.attachment.body.startswith(f"Dear {entry.contact.name},")
     kari = logged.entries.get(contact=crm.kari)
     assert kari.cost == Decimal("12.50") and kari.subject == "Personal subject"
-    # The content is stored once, not per line.
-    assert len({entry.attachment_id for entry in entries}) == 1
-    assert kari.attachment.body == crm.template.contents.get().body
+    # Each entry stores its own rendered copy.
+    assert len({entry.attachment_id for entry in entries}) == 4
     assert not Segment.objects.filter(no=segment_no).exists()
     event = AuditEvent.objects.get(action="segment.log")
     assert event.count == 4
@@ -220,10 +226,13 @@ def test_query_count_does_not_grow_with_lines(
     )
     assert segment.lines.count() == size + 1
     # savepoint; lock segment; already logged?; line checks (one aggregate);
-    # insert logged segment; distinct (template, language) of the lines; the
-    # template; its content; insert the content snapshot; INSERT … SELECT the
+    # insert logged segment; INSERT … SELECT the entries; personalised line
+    # subjects; entry numbers; then per batch of entries: the entries, the
+    # template content (once), insert their rendered content, set it on the
     # entries; delete lines, criteria actions, header; audit event; release.
-    queries = 15
+    # So the count grows per batch of BATCH_SIZE entries, never per line.
+    batches = math.ceil((size + 1) / BATCH_SIZE)
+    queries = 14 + 3 * batches
     if follow_up:
         # salesperson exists (header validation); savepoint, update and read
         # the number series, release; insert header; last line id; INSERT …
@@ -294,10 +303,17 @@ def test_line_date_is_entry_date(segment, staff_user):
 
 
 def test_header_attachment_is_used_and_made_read_only(segment, crm, staff_user):
-    custom = Attachment.objects.create(subject="Custom", body="Custom body")
+    custom = Attachment.objects.create(
+        subject="Custom", body="Custom body for {{ contact.name }}"
+    )
     Segment.objects.filter(pk=segment.pk).update(attachment=custom)
     logged = services.log_segment(segment=segment, actor=staff_user)
-    assert set(logged.entries.values_list("attachment", flat=True)) == {custom.pk}
+    bodies = set(logged.entries.values_list("attachment__body", flat=True))
+    assert bodies == {
+        f"Custom body for {contact.name}"
+        for contact in (crm.kari, crm.ola, crm.per, crm.loner)
+    }
+    assert set(logged.entries.values_list("subject", flat=True)) == {"Custom"}
     custom.refresh_from_db()
     assert custom.read_only
 
