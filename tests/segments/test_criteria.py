@@ -153,6 +153,10 @@ def test_empty_values_are_ignored(crm):
         matching_contacts({}).values_list("no", flat=True)
     )
     segment = services.create_segment(actor=None, description="All")
-    assert (
-        services.add_contacts(segment=segment, actor=None, criteria={"name": ""}) == 6
-    )  # everyone but the excluded Lise
+    # Only empty values: no criterion at all, which needs a confirmation.
+    with pytest.raises(ValidationError, match="No criterion"):
+        services.add_contacts(segment=segment, actor=None, criteria={"name": ""})
+    outcome = services.add_contacts(
+        segment=segment, actor=None, criteria={"name": ""}, confirm_all=True
+    )
+    assert outcome.added == 6  # everyone but the excluded Lise

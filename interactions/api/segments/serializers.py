@@ -9,6 +9,7 @@ set's), reusing a logged segment, and logging.
 from typing import Any
 
 import django_filters
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from contacts.models import Contact, CorrespondenceType, Salesperson
@@ -227,6 +228,10 @@ class AddContactsSerializer(serializers.Serializer[Any]):
     expand_companies = serializers.BooleanField(default=False)
     add_related_companies = serializers.BooleanField(default=False)
     ignore_exclusion = serializers.BooleanField(default=False)
+    confirm_all = serializers.BooleanField(
+        default=False,
+        help_text=_("Required when no criterion is given: that adds every contact."),
+    )
 
 
 class ReduceContactsSerializer(serializers.Serializer[Any]):
@@ -252,4 +257,28 @@ class LogSegmentSerializer(serializers.Serializer[Any]):
     )
     follow_up = serializers.BooleanField(
         default=False, help_text="Create a follow-up segment with the same contacts."
+    )
+
+
+class SkippedContactsSerializer(serializers.Serializer[Any]):
+    """Contacts a criteria action skipped for one reason: how many, the first named."""
+
+    count = serializers.IntegerField()
+    contacts = serializers.ListField(child=serializers.CharField())
+
+
+class CriteriaOutcomeSerializer(serializers.Serializer[Any]):
+    """What a criteria action did, by reason (DOMAIN §5)."""
+
+    count = serializers.IntegerField(help_text=_("Lines added plus lines removed."))
+    added = serializers.IntegerField()
+    removed = serializers.IntegerField()
+    already_there = serializers.IntegerField(
+        help_text=_("Matching contacts already in the segment (not added again).")
+    )
+    excluded = SkippedContactsSerializer(
+        help_text=_("Matching contacts skipped: marked “exclude from segment”.")
+    )
+    privacy_blocked = SkippedContactsSerializer(
+        help_text=_("Matching contacts skipped: privacy blocked (never added).")
     )

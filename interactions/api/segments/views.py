@@ -9,8 +9,10 @@ segment is logged by a background job.
 from collections.abc import Callable
 from typing import Any, ClassVar
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -25,6 +27,7 @@ from interactions.api.logged_segments import (
 from interactions.api.segments.serializers import (
     AddContactsSerializer,
     AddContactToSegmentSerializer,
+    CriteriaOutcomeSerializer,
     LogSegmentSerializer,
     ReduceContactsSerializer,
     ReuseLoggedSegmentSerializer,
@@ -35,6 +38,7 @@ from interactions.api.segments.serializers import (
     UpdateSegmentLineSerializer,
 )
 from interactions.models import Segment, SegmentLine
+from interactions.selectors.segments import CriteriaOutcome
 from interactions.services.jobs import runs_in_background
 from interactions.services.segments import (
     add_contact_to_segment,
@@ -138,19 +142,23 @@ class SegmentViewSet(
             if value not in (None, "")
         }
 
-    @extend_schema(request=AddContactsSerializer, responses=CountSerializer)
+    @extend_schema(request=AddContactsSerializer, responses=CriteriaOutcomeSerializer)
     @action(detail=True, methods=["post"], url_path="add-contacts")
     def add_contacts(self, request: Request, no: str) -> Response:
         """Add a line for every contact matching the criteria."""
         return self._criteria_action(request, AddContactsSerializer, add_contacts)
 
-    @extend_schema(request=ReduceContactsSerializer, responses=CountSerializer)
+    @extend_schema(
+        request=ReduceContactsSerializer, responses=CriteriaOutcomeSerializer
+    )
     @action(detail=True, methods=["post"], url_path="reduce-contacts")
     def reduce_contacts(self, request: Request, no: str) -> Response:
         """Remove the lines whose contact matches the criteria."""
         return self._criteria_action(request, ReduceContactsSerializer, reduce_contacts)
 
-    @extend_schema(request=ReduceContactsSerializer, responses=CountSerializer)
+    @extend_schema(
+        request=ReduceContactsSerializer, responses=CriteriaOutcomeSerializer
+    )
     @action(detail=True, methods=["post"], url_path="refine-contacts")
     def refine_contacts(self, request: Request, no: str) -> Response:
         """Remove the lines whose contact does not match the criteria."""
@@ -160,20 +168,36 @@ class SegmentViewSet(
         self,
         request: Request,
         serializer_class: type[AddContactsSerializer | ReduceContactsSerializer],
-        service: Callable[..., int],
+        service: Callable[..., CriteriaOutcome],
     ) -> Response:
-        """Run one criteria action with the validated criteria and options."""
+        """Run one criteria action with the validated criteria and options.
+
+        The answer counts what it did by reason. "Add contacts" without any
+        criterion is refused unless ``confirm_all`` is true.
+        """
         segment = self.get_object()
         serializer = serializer_class(data=request.data)
         serializer.is_valid(raise_exception=True)
         values: dict[str, Any] = dict(serializer.validated_data)
-        count = service(
+        criteria = self._criteria(values)
+        if "confirm_all" in values and not criteria and not values["confirm_all"]:
+            raise ValidationError(
+                {
+                    "confirm_all": [
+                        _(
+                            "No criterion is given: this adds every contact. "
+                            'Send "confirm_all": true to add them all.'
+                        )
+                    ]
+                }
+            )
+        outcome = service(
             segment=segment,
             actor=user_or_none(request.user),
-            criteria=self._criteria(values),
+            criteria=criteria,
             **values,
         )
-        return Response({"count": count})
+        return Response(outcome.as_data())
 
     @extend_schema(request=None, responses=CountSerializer)
     @action(detail=True, methods=["post"], url_path="go-back")
@@ -184,19 +208,21 @@ class SegmentViewSet(
             count = go_back(segment=segment, actor=user_or_none(request.user))
         return Response({"count": count})
 
-    @extend_schema(request=ReuseLoggedSegmentSerializer, responses=CountSerializer)
+    @extend_schema(
+        request=ReuseLoggedSegmentSerializer, responses=CriteriaOutcomeSerializer
+    )
     @action(detail=True, methods=["post"], url_path="reuse-logged-segment")
     def reuse_logged_segment(self, request: Request, no: str) -> Response:
         """Add the contacts of a logged segment."""
         segment = self.get_object()
         serializer = ReuseLoggedSegmentSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        count = reuse_logged_segment(
+        outcome = reuse_logged_segment(
             segment=segment,
             actor=user_or_none(request.user),
             **serializer.validated_data,
         )
-        return Response({"count": count})
+        return Response(outcome.as_data())
 
     # --- Logging -----------------------------------------------------------------
 

@@ -210,6 +210,10 @@ def _code_choices(model: type[Model], field: str) -> list[tuple[str, str]]:
     ]
 
 
+#: The "add contacts" field confirming that no criterion means every contact.
+CONFIRM_ALL = "confirm_all"
+
+
 class CriteriaForm(forms.Form):
     """Add, reduce or refine contacts: the criteria vocabulary plus the options.
 
@@ -238,10 +242,21 @@ class CriteriaForm(forms.Form):
             self.fields[name] = forms.BooleanField(
                 label=label, help_text=help_text, required=False
             )
+        if kind == SegmentCriteriaAction.Kind.ADD:
+            # No criterion at all adds every contact: only when confirmed.
+            self.fields[CONFIRM_ALL] = forms.BooleanField(
+                label=_("Add all contacts"),
+                help_text=_("Needed when no criterion is filled in."),
+                required=False,
+            )
 
     def sections(self) -> list[tuple[Any, list[forms.BoundField]]]:
         """The criteria fields grouped: contact, classification, history."""
-        criteria = [name for name in self.fields if name not in self.option_names]
+        criteria = [
+            name
+            for name in self.fields
+            if name not in self.option_names and name != CONFIRM_ALL
+        ]
         groups: dict[str, list[forms.BoundField]] = {
             "contact": [],
             "classification": [],
@@ -268,11 +283,20 @@ class CriteriaForm(forms.Form):
         return {
             name: value
             for name, value in self.cleaned_data.items()
-            if name not in self.option_names and value not in (None, "")
+            if name not in self.option_names
+            and name != CONFIRM_ALL
+            and value not in (None, "")
         }
 
     def option_values(self) -> dict[str, bool]:
         return {name: self.cleaned_data[name] for name in self.option_names}
+
+    def confirmation(self) -> dict[str, bool]:
+        """``confirm_all`` for "add contacts" (the service refuses to add
+        every contact without it); nothing for reduce and refine."""
+        if CONFIRM_ALL not in self.fields:
+            return {}
+        return {CONFIRM_ALL: bool(self.cleaned_data.get(CONFIRM_ALL))}
 
 
 # --- worksheet actions ----------------------------------------------------------------
