@@ -284,19 +284,27 @@ def test_header_change_without_update_lines_leaves_lines(segment, crm, staff_use
     }
 
 
-def test_header_template_change_updates_all_lines(segment, crm, staff_user):
+def test_header_template_change_moves_only_lines_on_the_previous_template(
+    segment, crm, staff_user
+):
+    """DOMAIN §5: a line personalised with another template keeps it."""
     services.add_contacts(segment=segment, actor=staff_user, criteria={"city": "Oslo"})
     personal = segment.lines.get(contact=crm.kari)
-    services.update_segment_line(
-        actor=staff_user, line=personal, template=factories.TemplateFactory()
-    )
+    other = factories.TemplateFactory(code="OTHER", unit_cost=7)
+    services.update_segment_line(actor=staff_user, line=personal, template=other)
     meeting = factories.TemplateFactory(code="MEETING", unit_cost=99)
     services.update_segment_header(
         actor=staff_user, segment=segment, template=meeting, update_lines=True
     )
     segment.refresh_from_db()
     assert segment.unit_cost == 99
-    assert set(segment.lines.values_list("template__code", "cost")) == {("MEETING", 99)}
+    values = dict(segment.lines.values_list("contact__no", "template__code"))
+    assert values.pop(crm.kari.no) == "OTHER"
+    assert set(values.values()) == {"MEETING"}
+    assert set(
+        segment.lines.exclude(contact=crm.kari).values_list("cost", flat=True)
+    ) == {99}
+    assert segment.lines.get(contact=crm.kari).cost == 7
 
 
 def test_blocked_header_salesperson_refused(segment, staff_user):
