@@ -14,6 +14,7 @@ from rest_framework import serializers
 
 from contacts.models import Contact, CorrespondenceType, Salesperson
 from interactions.api.common import amount_field
+from interactions.api.logged_segments import LoggedSegmentSerializer
 from interactions.criteria import ContactCriteriaFilterSet
 from interactions.models import (
     MINUTES,
@@ -24,6 +25,7 @@ from interactions.models import (
     InitiatedBy,
     InteractionTemplate,
     LoggedSegment,
+    SavedCriteria,
     Segment,
     SegmentLine,
 )
@@ -282,3 +284,52 @@ class CriteriaOutcomeSerializer(serializers.Serializer[Any]):
     privacy_blocked = SkippedContactsSerializer(
         help_text=_("Matching contacts skipped: privacy blocked (never added).")
     )
+
+
+class SaveCriteriaSerializer(serializers.Serializer[Any]):
+    """Input of ``save_criteria``: the code (and description) to save under."""
+
+    code = serializers.CharField(max_length=20)
+    description = serializers.CharField(max_length=100, required=False, default="")
+
+
+class SavedCriteriaSerializer(serializers.ModelSerializer[SavedCriteria]):
+    """Saved criteria: the segment's criteria actions in order, under a code."""
+
+    created_by = key_of("username")
+
+    class Meta:
+        model = SavedCriteria
+        fields = ("code", "description", "actions", "created_by", "created_at")
+        read_only_fields = fields
+
+
+class ReuseCriteriaSerializer(serializers.Serializer[Any]):
+    """Input of ``reuse_criteria``: the saved criteria's code."""
+
+    code = by_key(SavedCriteria, "code")
+
+
+class FollowUpSegmentSerializer(serializers.Serializer[Any]):
+    """The follow-up segment a log created: its number and API address."""
+
+    no = serializers.CharField()
+    url = serializers.URLField()
+
+
+class LogResultSerializer(LoggedSegmentSerializer):
+    """The logged segment (with its API address) and the follow-up segment."""
+
+    url = serializers.URLField(read_only=True)
+    entries_url = serializers.URLField(read_only=True)
+    follow_up_segment = FollowUpSegmentSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = LoggedSegment
+        fields: tuple[str, ...] = (
+            *LoggedSegmentSerializer.Meta.fields,
+            "url",
+            "entries_url",
+            "follow_up_segment",
+        )
+        read_only_fields = fields

@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
@@ -21,23 +22,27 @@ from rest_framework.response import Response
 
 from interactions.api.common import CHANGE_SEGMENT, VIEW_SEGMENT, CountSerializer
 from interactions.api.logged_segments import (
-    LoggedSegmentSerializer,
     logged_segment_data,
 )
 from interactions.api.segments.serializers import (
     AddContactsSerializer,
     AddContactToSegmentSerializer,
     CriteriaOutcomeSerializer,
+    LogResultSerializer,
     LogSegmentSerializer,
     ReduceContactsSerializer,
+    ReuseCriteriaSerializer,
     ReuseLoggedSegmentSerializer,
+    SaveCriteriaSerializer,
+    SavedCriteriaSerializer,
     SegmentHeaderSerializer,
     SegmentLineSerializer,
     SegmentSerializer,
     UpdateSegmentHeaderSerializer,
     UpdateSegmentLineSerializer,
 )
-from interactions.models import Segment, SegmentLine
+from interactions.models import LoggedSegment, Segment, SegmentLine
+from interactions.selectors.logged_segments import log_outcome
 from interactions.selectors.segments import CriteriaOutcome
 from interactions.services.jobs import runs_in_background
 from interactions.services.segments import (
@@ -50,7 +55,9 @@ from interactions.services.segments import (
     reduce_contacts,
     refine_contacts,
     remove_contact_from_segment,
+    reuse_criteria,
     reuse_logged_segment,
+    save_criteria,
     start_log_segment_job,
     update_segment_header,
     update_segment_line,
@@ -83,6 +90,8 @@ class SegmentViewSet(
         "refine_contacts": [VIEW_SEGMENT, CHANGE_SEGMENT],
         "go_back": [VIEW_SEGMENT, CHANGE_SEGMENT],
         "reuse_logged_segment": [VIEW_SEGMENT, CHANGE_SEGMENT],
+        "save_criteria": [VIEW_SEGMENT, CHANGE_SEGMENT],
+        "reuse_criteria": [VIEW_SEGMENT, CHANGE_SEGMENT],
         "log": [VIEW_SEGMENT, "interactions.log_segment"],
     }
 
@@ -224,17 +233,52 @@ class SegmentViewSet(
         )
         return Response(outcome.as_data())
 
+    # --- Saved criteria ----------------------------------------------------------
+
+    @extend_schema(
+        request=SaveCriteriaSerializer, responses={201: SavedCriteriaSerializer}
+    )
+    @action(detail=True, methods=["post"], url_path="save-criteria")
+    def save_criteria(self, request: Request, no: str) -> Response:
+        """Store the segment's criteria actions, in order, under a code."""
+        segment = self.get_object()
+        serializer = SaveCriteriaSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        saved = save_criteria(
+            segment=segment,
+            actor=user_or_none(request.user),
+            **serializer.validated_data,
+        )
+        return Response(
+            SavedCriteriaSerializer(saved).data, status=status.HTTP_201_CREATED
+        )
+
+    @extend_schema(request=ReuseCriteriaSerializer, responses=CriteriaOutcomeSerializer)
+    @action(detail=True, methods=["post"], url_path="reuse-criteria")
+    def reuse_criteria(self, request: Request, no: str) -> Response:
+        """Replay saved criteria on this segment; what the actions did, by reason."""
+        segment = self.get_object()
+        serializer = ReuseCriteriaSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        outcome = reuse_criteria(
+            segment=segment,
+            actor=user_or_none(request.user),
+            saved=serializer.validated_data["code"],
+        )
+        return Response(outcome.as_data())
+
     # --- Logging -----------------------------------------------------------------
 
     @extend_schema(
         request=LogSegmentSerializer,
-        responses={201: LoggedSegmentSerializer, 202: BackgroundJobSerializer},
+        responses={201: LogResultSerializer, 202: BackgroundJobSerializer},
     )
     @action(detail=True, methods=["post"])
     @idempotent
     def log(self, request: Request, no: str) -> Response:
         """Log the segment: one entry per line, all or nothing; the segment is
-        then gone and the logged segment is returned."""
+        then gone. The answer names the logged segment (its number and
+        address, the address of its entries) and the follow-up segment."""
         segment = self.get_object()
         serializer = LogSegmentSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -245,7 +289,35 @@ class SegmentViewSet(
             )
             return job_response(request, job)
         logged = log_segment(segment=segment, actor=actor, **serializer.validated_data)
-        return Response(logged_segment_data(logged), status=status.HTTP_201_CREATED)
+        return Response(
+            log_result_data(request, logged), status=status.HTTP_201_CREATED
+        )
+
+
+def log_result_data(request: Request, logged: LoggedSegment) -> dict[str, Any]:
+    """The logged segment as answered, with its address and the follow-up's."""
+    follow_up_no = log_outcome(logged).get("follow_up") or ""
+    follow_up = (
+        {
+            "no": follow_up_no,
+            "url": request.build_absolute_uri(
+                reverse("api:segment-detail", kwargs={"no": follow_up_no})
+            ),
+        }
+        if follow_up_no
+        else None
+    )
+    entries = reverse("api:interaction-list")
+    return {
+        **logged_segment_data(logged),
+        "url": request.build_absolute_uri(
+            reverse("api:logged-segment-detail", kwargs={"pk": logged.pk})
+        ),
+        "entries_url": request.build_absolute_uri(
+            f"{entries}?logged_segment={logged.pk}"
+        ),
+        "follow_up_segment": follow_up,
+    }
 
 
 class SegmentLineViewSet(
