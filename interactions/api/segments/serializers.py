@@ -29,6 +29,7 @@ from interactions.models import (
     Segment,
     SegmentLine,
 )
+from interactions.models.segments import SegmentContent
 from interactions_crm.platform.api.fields import by_key, key_of, optional_by_key
 
 
@@ -333,3 +334,11 @@ class LogResultSerializer(LoggedSegmentSerializer):
             "follow_up_segment",
         )
         read_only_fields = fields
+
+
+class SegmentContentSerializer(serializers.ModelSerializer[SegmentContent]):
+    """The segment's own content in one language (copied from the template)."""
+
+    class Meta:
+        model = SegmentContent
+        fields = ("language", "subject", "body")

@@ -35,6 +35,7 @@ from interactions.api.segments.serializers import (
     ReuseLoggedSegmentSerializer,
     SaveCriteriaSerializer,
     SavedCriteriaSerializer,
+    SegmentContentSerializer,
     SegmentHeaderSerializer,
     SegmentLineSerializer,
     SegmentSerializer,
@@ -62,6 +63,7 @@ from interactions.services.segments import (
     update_segment_header,
     update_segment_line,
 )
+from interactions.services.segments.header import set_segment_content
 from interactions_crm.platform.actors import user_or_none
 from interactions_crm.platform.api.errors import conflict_on_refusal
 from interactions_crm.platform.api.idempotency import idempotent
@@ -91,6 +93,7 @@ class SegmentViewSet(
         "go_back": [VIEW_SEGMENT, CHANGE_SEGMENT],
         "reuse_logged_segment": [VIEW_SEGMENT, CHANGE_SEGMENT],
         "save_criteria": [VIEW_SEGMENT, CHANGE_SEGMENT],
+        "contents": [VIEW_SEGMENT, CHANGE_SEGMENT],
         "reuse_criteria": [VIEW_SEGMENT, CHANGE_SEGMENT],
         "log": [VIEW_SEGMENT, "interactions.log_segment"],
     }
@@ -232,6 +235,44 @@ class SegmentViewSet(
             **serializer.validated_data,
         )
         return Response(outcome.as_data())
+
+    # --- Content per language ----------------------------------------------------
+
+    @extend_schema(
+        methods=["GET"],
+        operation_id="segments_contents_list",
+        request=None,
+        responses=SegmentContentSerializer(many=True),
+    )
+    @extend_schema(
+        methods=["PUT"],
+        operation_id="segments_contents_update",
+        request=SegmentContentSerializer,
+        responses=SegmentContentSerializer,
+    )
+    @action(detail=True, methods=["get", "put"], url_path="contents")
+    def contents(self, request: Request, no: str) -> Response:
+        """The segment's content per language; PUT sets one language's.
+
+        Copied from the template when it is chosen; changing it here never
+        changes the template. Each line is sent the content of its language,
+        else of the segment's default language.
+        """
+        segment = self.get_object()
+        if request.method == "GET":
+            return Response(
+                SegmentContentSerializer(segment.contents.all(), many=True).data
+            )
+        serializer = SegmentContentSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        content = set_segment_content(
+            actor=user_or_none(request.user),
+            segment=segment,
+            language=serializer.validated_data.get("language", ""),
+            subject=serializer.validated_data.get("subject", ""),
+            body=serializer.validated_data.get("body", ""),
+        )
+        return Response(SegmentContentSerializer(content).data)
 
     # --- Saved criteria ----------------------------------------------------------
 

@@ -36,9 +36,11 @@ class Source:
 class ContentSources:
     """The content source of each (template, language), looked up once each.
 
-    Lines on the header template use the segment's own content (its
-    ``attachment``, or the template's content); other lines their template's
-    content in their language, else the template's default language.
+    Lines on the header template use the segment's own content: its
+    ``attachment`` if set, else its content in the line's language, else in
+    the segment's default language (DOMAIN §5), else the template's. Other
+    lines use their template's content in their language, else the
+    template's default language.
     """
 
     def __init__(self, segment: Segment) -> None:
@@ -51,15 +53,24 @@ class ContentSources:
                 body=attachment.body,
                 file=attachment if attachment.file else None,
             )
-        self._templates: dict[int, InteractionTemplate] = {}
+        self._own = {
+            content.language: Source(
+                subject=content.subject, body=content.body, file=None
+            )
+            for content in segment.contents.all()
+        }
         self._sources: dict[tuple[int, str], Source | None] = {}
 
     def get(self, template: InteractionTemplate | None, language: str) -> Source | None:
         """The source for a line on ``template`` in ``language`` (None: no content)."""
         if template is None:
             return None
-        if self.header is not None and template.pk == self.segment.template_id:
-            return self.header
+        if template.pk == self.segment.template_id:
+            if self.header is not None:
+                return self.header
+            own = self._own.get(language) or self._own.get(self.segment.language)
+            if own is not None:
+                return own
         key = (template.pk, language)
         if key not in self._sources:
             content = select_content(template, language)

@@ -30,6 +30,7 @@ from interactions.models import (
     Segment,
     SegmentLine,
 )
+from interactions.models.segments import SegmentContent
 from interactions.selectors.segments import lines_on_header_template
 from interactions.services.defaults import proposed_salesperson
 from interactions.services.segments.lines import line_expressions, rederive_lines
@@ -116,7 +117,51 @@ def insert_segment(*, actor: Actor, **header: Any) -> Segment:
     _validate_header(segment)
     segment.no = next_number(series_code=SEGMENT_SERIES)
     segment.save()
+    if segment.template is not None:
+        copy_template_contents(segment, replace=False)
     return segment
+
+
+def copy_template_contents(segment: Segment, *, replace: bool = True) -> None:
+    """Replace the segment's content by its template's, language by language.
+
+    DOMAIN §5: choosing a template copies its content (subject + body per
+    language) onto the segment, to be edited there for this mailing.
+    ``replace=False`` for a new segment, which has none yet.
+    """
+    if replace:
+        segment.contents.all().delete()
+    if segment.template is None:
+        return
+    SegmentContent.objects.bulk_create(
+        SegmentContent(
+            segment=segment,
+            language=content.language,
+            subject=content.subject,
+            body=content.body,
+        )
+        for content in segment.template.contents.all()
+    )
+
+
+def set_segment_content(
+    *, actor: Actor, segment: Segment, language: str, subject: str, body: str
+) -> SegmentContent:
+    """Create or change the segment's content in ``language`` (not the template's)."""
+    with transaction.atomic():
+        segment = lock_segment(segment)
+        content, created = SegmentContent.objects.update_or_create(
+            segment=segment,
+            language=language,
+            defaults={"subject": subject, "body": body},
+        )
+        record_audit(
+            actor=actor,
+            action="segment.set_content",
+            obj=segment,
+            changes={"language": language, "subject": subject, "created": created},
+        )
+    return content
 
 
 def create_segment(*, actor: Actor, **header: Any) -> Segment:
@@ -181,6 +226,8 @@ def update_segment_header(
         ]
         _validate_header(segment)
         segment.save()
+        if template_changed:
+            copy_template_contents(segment)
         updated = 0
         if update_lines and changed:
             updated = _propagate(
