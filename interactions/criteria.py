@@ -45,6 +45,23 @@ def _has_classification(through: type[Model], code_lookup: str, value: str) -> E
     )
 
 
+def _company_has_classification(
+    through: type[Model], code_lookup: str, value: str
+) -> Q:
+    """The contact or its company has the code (DOMAIN §5, NAV report 5198).
+
+    Business relations and industry groups belong to companies: a person
+    matches when its company has the code, or when it has it itself.
+    """
+    own = _has_classification(through, code_lookup, value)
+    by_company = Exists(
+        through._default_manager.filter(
+            contact_id=OuterRef("company_id"), **{code_lookup: value}
+        )
+    )
+    return Q(own) | Q(by_company)
+
+
 # django-filter ships no type information, so its FilterSet is Any to mypy;
 # where subclassing Any is not flagged, the ignore is unused (hence both codes).
 class ContactCriteriaFilterSet(django_filters.FilterSet):  # type: ignore[misc, unused-ignore]
@@ -69,6 +86,7 @@ class ContactCriteriaFilterSet(django_filters.FilterSet):  # type: ignore[misc, 
     )
     language = django_filters.CharFilter(lookup_expr="iexact", label=_("Language code"))
     # Classification (codes).
+    # Business relation and industry group match a person through its company.
     business_relation = django_filters.CharFilter(
         method="filter_business_relation", label=_("Business relation")
     )
@@ -126,7 +144,7 @@ class ContactCriteriaFilterSet(django_filters.FilterSet):  # type: ignore[misc, 
         self, queryset: QuerySet[Contact], name: str, value: str
     ) -> QuerySet[Contact]:
         return queryset.filter(
-            _has_classification(
+            _company_has_classification(
                 ContactBusinessRelation, "business_relation__code__iexact", value
             )
         )
@@ -146,7 +164,7 @@ class ContactCriteriaFilterSet(django_filters.FilterSet):  # type: ignore[misc, 
         self, queryset: QuerySet[Contact], name: str, value: str
     ) -> QuerySet[Contact]:
         return queryset.filter(
-            _has_classification(
+            _company_has_classification(
                 Contact.industry_groups.through, "industrygroup__code__iexact", value
             )
         )

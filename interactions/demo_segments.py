@@ -36,7 +36,9 @@ class DemoSegment:
     template: str
     campaign_status: str | None
     # (service, keyword arguments) in the order a user would apply them.
-    steps: list[tuple[Callable[..., int], dict[str, Any]]] = field(default_factory=list)
+    steps: list[tuple[Callable[..., object], dict[str, Any]]] = field(
+        default_factory=list
+    )
     log: bool = False
 
 

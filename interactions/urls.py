@@ -108,6 +108,11 @@ urlpatterns = [
         name="segment-update",
     ),
     path(
+        "segments/<str:no>/edit/defaults/",
+        header.SegmentHeaderDefaultsView.as_view(),
+        name="segment-header-defaults",
+    ),
+    path(
         "segments/<str:no>/add-contacts/",
         criteria.SegmentAddContactsView.as_view(),
         name="segment-add-contacts",

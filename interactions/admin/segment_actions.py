@@ -35,6 +35,7 @@ from interactions.forms_segments import (
     SaveCriteriaForm,
 )
 from interactions.models import LoggedSegment, Segment, SegmentCriteriaAction
+from interactions.selectors.segments import CriteriaOutcome
 from interactions.services.jobs import runs_in_background
 from interactions.services.segments import (
     add_contacts,
@@ -186,24 +187,17 @@ class SegmentActionsMixin(admin.ModelAdmin[Segment]):
         object_id: str,
         kind: str,
         title: "StrOrPromise",
-        service: Callable[..., int],
+        service: Callable[..., CriteriaOutcome],
     ) -> HttpResponse:
         def run(segment: Segment, form: CriteriaForm) -> str:
-            count = service(
+            outcome = service(
                 segment=segment,
                 actor=user_or_none(request.user),
                 criteria=form.criteria(),
                 **form.option_values(),
+                **form.confirmation(),
             )
-            if kind == Kind.ADD:
-                return ngettext(
-                    "%(count)d contact was added.",
-                    "%(count)d contacts were added.",
-                    count,
-                ) % {"count": count}
-            return ngettext(
-                "%(count)d line was removed.", "%(count)d lines were removed.", count
-            ) % {"count": count}
+            return outcome.message()
 
         return self._action_page(
             request,
@@ -271,16 +265,12 @@ class SegmentActionsMixin(admin.ModelAdmin[Segment]):
 
     def reuse_criteria_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         def run(segment: Segment, form: ReuseCriteriaForm) -> str:
-            count = reuse_criteria(
+            outcome = reuse_criteria(
                 segment=segment,
                 actor=user_or_none(request.user),
                 saved=form.cleaned_data["saved"],
             )
-            return ngettext(
-                "The criteria were applied (%(count)d line changed).",
-                "The criteria were applied (%(count)d lines changed).",
-                count,
-            ) % {"count": count}
+            return outcome.message()
 
         return self._action_page(
             request,
@@ -292,14 +282,12 @@ class SegmentActionsMixin(admin.ModelAdmin[Segment]):
 
     def reuse_logged_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         def run(segment: Segment, form: ReuseLoggedSegmentForm) -> str:
-            count = reuse_logged_segment(
+            outcome = reuse_logged_segment(
                 segment=segment,
                 actor=user_or_none(request.user),
                 logged_segment=form.cleaned_data["logged_segment"],
             )
-            return ngettext(
-                "%(count)d contact was added.", "%(count)d contacts were added.", count
-            ) % {"count": count}
+            return outcome.message()
 
         return self._action_page(
             request,

@@ -34,6 +34,7 @@ from interactions.models import (
     SegmentCriteriaAction,
     SegmentLine,
 )
+from interactions.models.segments import SegmentContent
 from interactions.services.segments import (
     LINE_FIELDS,
     add_contact_to_segment,
@@ -44,6 +45,7 @@ from interactions.services.segments import (
     update_segment_header,
     update_segment_line,
 )
+from interactions.services.segments.header import set_segment_content
 from interactions_crm.platform.actors import user_or_none
 from interactions_crm.platform.admin import ServiceAdmin, mark_formsets_handled
 
@@ -144,6 +146,16 @@ class CriteriaActionInline(admin.TabularInline[SegmentCriteriaAction, Segment]):
 # --- segments -----------------------------------------------------------------------
 
 
+class SegmentContentInline(admin.StackedInline[SegmentContent, Segment]):
+    """The segment's own content per language (copied from the template when
+    it is chosen, DOMAIN §5); saved through ``set_segment_content``."""
+
+    model = SegmentContent
+    fields = ["language", "subject", "body"]
+    extra = 0
+    can_delete = False
+
+
 @admin.register(Segment)
 class SegmentAdmin(SegmentActionsMixin, ServiceAdmin[Segment]):
     """Segmenter: header, lines and the criteria actions."""
@@ -166,7 +178,7 @@ class SegmentAdmin(SegmentActionsMixin, ServiceAdmin[Segment]):
     autocomplete_fields = ["template", "campaign", "salesperson"]
     readonly_fields = ["no", "created_by", "created_at"]
     actions = ["delete_selected", "go_back_action", "log_action"]
-    inlines = [SegmentLineInline, CriteriaActionInline]
+    inlines = [SegmentContentInline, SegmentLineInline, CriteriaActionInline]
     fieldsets = [
         (None, {"fields": ["no", "description", "date", "salesperson", "template"]}),
         (
@@ -239,7 +251,22 @@ class SegmentAdmin(SegmentActionsMixin, ServiceAdmin[Segment]):
     def save_formset(
         self, request: HttpRequest, form: Any, formset: Any, change: Any
     ) -> None:
-        """Lines go through the line services; criteria actions are read-only."""
+        """Lines go through the line services, content through
+        ``set_segment_content``; criteria actions are read-only."""
+        if formset.model is SegmentContent:
+            saved = [
+                set_segment_content(
+                    actor=user_or_none(request.user),
+                    segment=form.instance,
+                    language=content_form.cleaned_data.get("language", ""),
+                    subject=content_form.cleaned_data.get("subject", ""),
+                    body=content_form.cleaned_data.get("body", ""),
+                )
+                for content_form in formset.forms
+                if content_form.has_changed()
+            ]
+            mark_formsets_handled([formset], {formset: saved})
+            return
         if formset.model is not SegmentLine:
             mark_formsets_handled([formset])
             return

@@ -44,6 +44,7 @@ from interactions.models.segments import (
     LoggedSegment,
     SavedCriteria,
     Segment,
+    SegmentContent,
     SegmentCriteriaAction,
     SegmentLine,
 )
@@ -97,6 +98,7 @@ __all__ = [
     "LoggedSegment",
     "SavedCriteria",
     "Segment",
+    "SegmentContent",
     "SegmentCriteriaAction",
     "SegmentLine",
     "TemplateContent",

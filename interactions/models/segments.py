@@ -308,3 +308,32 @@ class LoggedSegment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.segment_no} {self.description}"
+
+
+class SegmentContent(models.Model):
+    """The segment's own content in one language (NAV "Segment Interaction
+    Language", DOMAIN §5): copied from the template when it is chosen and
+    editable for this mailing without touching the template."""
+
+    segment = models.ForeignKey(
+        Segment,
+        verbose_name=_("segment"),
+        on_delete=models.CASCADE,
+        related_name="contents",
+    )
+    language = models.CharField(_("language code"), max_length=10, blank=True)
+    subject = models.CharField(_("subject"), max_length=200, blank=True)
+    body = models.TextField(_("body"), blank=True)
+
+    class Meta:
+        verbose_name = _("segment content")
+        verbose_name_plural = _("segment contents")
+        ordering = ["segment", "language"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["segment", "language"], name="segment_content_language_uniq"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.segment.no} {self.language or '—'}"

@@ -13,8 +13,13 @@ from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquer
 from django.db.models.functions import Coalesce
 
 from contacts.models import CorrespondenceType
-from interactions.criteria import matching_contacts
-from interactions.models import Segment, SegmentLine
+from interactions.criteria import clean_criteria
+from interactions.models import Segment, SegmentCriteriaAction, SegmentLine
+from interactions.selectors.segments import (
+    CriteriaOutcome,
+    lines_to_remove,
+    select_to_add,
+)
 from interactions_crm.platform.keyset import KeysetPage, keyset_page
 
 
@@ -81,15 +86,28 @@ def segments_with_line_count(query: str = "") -> QuerySet[Segment]:
     return segments
 
 
-def criteria_preview(segment: Segment, criteria: Mapping[str, Any]) -> dict[str, int]:
-    """What a criteria action would match, before its options apply.
+def criteria_preview(
+    segment: Segment,
+    criteria: Mapping[str, Any],
+    *,
+    kind: str,
+    options: Mapping[str, bool],
+) -> CriteriaOutcome:
+    """What a criteria action would do, counted exactly as the action counts.
 
-    ``contacts``: contacts matching ``criteria``; ``lines``: this segment's
-    lines that are theirs; ``total``: this segment's lines. Three counts.
+    ``kind`` is ``add``, ``reduce`` or ``refine``; ``options`` the action's
+    options. The preview and the result agree because both split the same
+    selection by reason (:func:`~interactions.selectors.segments.select_to_add`,
+    :func:`~interactions.selectors.segments.lines_to_remove`).
     """
-    matches = matching_contacts(dict(criteria)).order_by()
-    return {
-        "contacts": matches.count(),
-        "lines": segment.lines.filter(contact__in=matches.values("pk")).count(),
-        "total": segment.lines.count(),
-    }
+    cleaned = clean_criteria(dict(criteria))
+    if kind == SegmentCriteriaAction.Kind.ADD:
+        selection = select_to_add(segment, cleaned, **options)
+        return selection.outcome(selection.to_add.count())
+    lines = lines_to_remove(
+        segment,
+        cleaned,
+        refine=kind == SegmentCriteriaAction.Kind.REFINE,
+        entire_companies=options.get("entire_companies", False),
+    )
+    return CriteriaOutcome(adds=False, removed=lines.count())

@@ -36,7 +36,11 @@ from tests.factories import make_entry
 pytestmark = pytest.mark.django_db
 
 # Edited as inlines of their segment, not on pages of their own.
-INLINE_ONLY = {"interactions.segmentline", "interactions.segmentcriteriaaction"}
+INLINE_ONLY = {
+    "interactions.segmentline",
+    "interactions.segmentcriteriaaction",
+    "interactions.segmentcontent",
+}
 REGISTRY = sorted(admin.site._registry.items(), key=lambda item: item[0]._meta.label)
 MODEL_ADMINS = [pytest.param(ma, id=model._meta.label) for model, ma in REGISTRY]
 

@@ -26,7 +26,12 @@ def logged_5000(staff_user, template, salesperson):
     segment = create_segment(
         actor=staff_user, description="Mass mailing", template=template
     )
-    add_contacts(segment=segment, actor=staff_user, criteria={"contact_no": ""})
+    add_contacts(
+        segment=segment,
+        actor=staff_user,
+        criteria={"contact_no": ""},
+        confirm_all=True,
+    )
     assert segment.lines.count() == SEGMENT_SIZE
     return log_segment(segment=segment, actor=staff_user)
 

@@ -133,8 +133,8 @@ def test_add_reduce_go_back(staff_api, segment, purchasers):
     after_reduce = set(segment.lines.values_list("contact_id", flat=True))
     back = staff_api.post(f"{url}/go-back/")
 
-    assert added.json() == {"count": 3}
-    assert reduced.json() == {"count": 1}
+    assert (added.json()["count"], added.json()["added"]) == (3, 3)
+    assert (reduced.json()["count"], reduced.json()["removed"]) == (1, 1)
     assert after_reduce == {p.pk for p in purchasers[1:]}
     assert back.status_code == 200
     assert set(segment.lines.values_list("contact_id", flat=True)) == {
@@ -153,7 +153,7 @@ def test_refine_contacts(staff_api, segment, purchasers, staff_user):
         format="json",
     )
 
-    assert response.json() == {"count": 2}
+    assert (response.json()["count"], response.json()["removed"]) == (2, 2)
     assert list(segment.lines.values_list("contact_id", flat=True)) == [
         purchasers[0].pk
     ]
@@ -294,7 +294,7 @@ def test_reuse_logged_segment(staff_api, logged, staff_user, template):
         format="json",
     )
 
-    assert response.json() == {"count": 3}
+    assert (response.json()["count"], response.json()["added"]) == (3, 3)
 
 
 def test_reuse_unknown_logged_segment_is_400(staff_api, segment):
@@ -418,3 +418,84 @@ def test_large_segment_is_logged_by_a_background_job(
     status = staff_api.get(f"/api/v1/jobs/{job.pk}/")
     assert status.status_code == 200
     assert status.json()["status"] == "succeeded"
+
+
+# --- Issue #9 rule 6: a campaign through the API alone ------------------------
+
+
+def test_log_answer_names_the_logged_and_the_follow_up_segment(
+    staff_api, segment, purchasers, staff_user
+):
+    add_contacts(
+        segment=segment, actor=staff_user, criteria={"job_responsibility": "PURCHASE"}
+    )
+    response = staff_api.post(
+        f"/api/v1/segments/{segment.no}/log/", {"follow_up": True}, format="json"
+    )
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    logged = LoggedSegment.objects.get(segment_no=segment.no)
+    follow_up = Segment.objects.get(description=f"Follow-up on segment {segment.no}")
+    assert (body["id"], body["segment_no"]) == (logged.pk, segment.no)
+    assert body["url"].endswith(f"/api/v1/logged-segments/{logged.pk}/")
+    assert body["follow_up_segment"]["no"] == follow_up.no
+    assert body["follow_up_segment"]["url"].endswith(
+        f"/api/v1/segments/{follow_up.no}/"
+    )
+    # The addresses answer.
+    assert staff_api.get(body["follow_up_segment"]["url"]).json()["line_count"] == 3
+    entries = staff_api.get(body["entries_url"]).json()["results"]
+    assert len(entries) == 3
+
+
+def test_log_without_follow_up_names_none(staff_api, segment, purchasers, staff_user):
+    add_contacts(
+        segment=segment, actor=staff_user, criteria={"job_responsibility": "PURCHASE"}
+    )
+    response = staff_api.post(f"/api/v1/segments/{segment.no}/log/", {}, format="json")
+    assert response.status_code == 201
+    assert response.json()["follow_up_segment"] is None
+
+
+def test_save_and_reuse_criteria(staff_api, segment, purchasers, template, staff_user):
+    url = f"/api/v1/segments/{segment.no}"
+    staff_api.post(
+        f"{url}/add-contacts/",
+        {"criteria": {"job_responsibility": "PURCHASE"}},
+        format="json",
+    )
+    staff_api.post(
+        f"{url}/reduce-contacts/",
+        {"criteria": {"business_relation": "PROS"}},
+        format="json",
+    )
+    saved = staff_api.post(
+        f"{url}/save-criteria/",
+        {"code": "BUYERS", "description": "Buyers, no prospects"},
+        format="json",
+    )
+    assert saved.status_code == 201, saved.json()
+    assert saved.json()["code"] == "BUYERS"
+    assert [step["kind"] for step in saved.json()["actions"]] == ["add", "reduce"]
+
+    other = create_segment(actor=staff_user, description="Again", template=template)
+    reused = staff_api.post(
+        f"/api/v1/segments/{other.no}/reuse-criteria/",
+        {"code": "BUYERS"},
+        format="json",
+    )
+    assert reused.status_code == 200, reused.json()
+    assert (reused.json()["added"], reused.json()["removed"]) == (3, 1)
+    assert sorted(other.lines.values_list("contact__no", flat=True)) == sorted(
+        person.no for person in purchasers[1:]
+    )
+
+
+def test_save_and_reuse_criteria_refusals(staff_api, segment):
+    url = f"/api/v1/segments/{segment.no}"
+    empty = staff_api.post(f"{url}/save-criteria/", {"code": "X"}, format="json")
+    assert empty.status_code == 400
+    assert "no criteria actions" in str(empty.json())
+    unknown = staff_api.post(f"{url}/reuse-criteria/", {"code": "NOPE"}, format="json")
+    assert unknown.status_code == 400
+    assert "code" in unknown.json()

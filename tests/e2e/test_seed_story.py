@@ -176,7 +176,7 @@ def test_staff_build_a_segment_with_add_and_refine_and_log_it(page: Page, staff)
     page.locator("#id_city").fill("Bergen")
     page.get_by_role("button", name="Preview").click()
     expect(page.locator(".criteria-preview")).to_contain_text(
-        "3 contacts match these criteria"
+        "3 contacts have been added."
     )
     assert not segment.lines.exists()  # a preview changes nothing
     page.get_by_role("button", name="Add contacts").click()

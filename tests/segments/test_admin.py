@@ -128,6 +128,16 @@ def test_inline_lines_use_line_services(admin_client, segment, crm):
         "criteria_actions-0-id": segment.criteria_actions.get().pk,
         "criteria_actions-0-segment": segment.pk,
     }
+    content = segment.contents.get()
+    data |= {
+        "contents-TOTAL_FORMS": "1",
+        "contents-INITIAL_FORMS": "1",
+        "contents-0-id": content.pk,
+        "contents-0-segment": segment.pk,
+        "contents-0-language": "",
+        "contents-0-subject": "Edited for this mailing",
+        "contents-0-body": content.body,
+    }
     for index, line in enumerate(lines):
         prefix = f"lines-{index}-"
         data |= {
@@ -160,6 +170,9 @@ def test_inline_lines_use_line_services(admin_client, segment, crm):
         )
     )
     assert kinds == ["add", "remove_one", "add_one"]
+    # The segment's content is edited through its service, not the template.
+    assert segment.contents.get().subject == "Edited for this mailing"
+    assert crm.template.contents.get().subject == "Hello {{ contact.name }}"
 
 
 def test_action_pages_need_permission(client, segment):

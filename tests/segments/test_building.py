@@ -36,7 +36,7 @@ def test_add_contacts_by_classification_skips_excluded(segment, crm, staff_user)
     added = services.add_contacts(
         segment=segment, actor=staff_user, criteria={"job_responsibility": "PURCHASE"}
     )
-    assert added == 3
+    assert added.added == 3
     assert line_nos(segment) == sorted(crm.nos(crm.kari, crm.per, crm.loner))
 
 
@@ -77,22 +77,22 @@ def test_add_contacts_related_companies_adds_company_of_each_person(
 
 def test_existing_contacts_skipped_unless_allowed(segment, crm, staff_user):
     criteria = {"company": crm.fjord.no}
-    assert (
-        services.add_contacts(segment=segment, actor=staff_user, criteria=criteria) == 3
-    )
-    assert (
-        services.add_contacts(segment=segment, actor=staff_user, criteria=criteria) == 0
-    )
+    first = services.add_contacts(segment=segment, actor=staff_user, criteria=criteria)
+    assert (first.added, first.already_there) == (3, 0)
+    again = services.add_contacts(segment=segment, actor=staff_user, criteria=criteria)
+    assert (again.added, again.already_there) == (0, 3)
     added = services.add_contacts(
         segment=segment, actor=staff_user, criteria=criteria, allow_existing=True
     )
-    assert added == 3
+    assert added.added == 3
     assert line_nos(segment) == sorted(2 * [crm.fjord.no, crm.kari.no, crm.ola.no])
 
 
 def test_add_reduce_refine_go_back_yields_exact_sets(segment, crm, staff_user):
     everyone = crm.nos(crm.fjord, crm.kari, crm.ola, crm.bre, crm.per, crm.loner)
-    services.add_contacts(segment=segment, actor=staff_user, criteria={})
+    services.add_contacts(
+        segment=segment, actor=staff_user, criteria={}, confirm_all=True
+    )
     assert set(line_nos(segment)) == everyone
 
     removed = services.reduce_contacts(
@@ -101,14 +101,14 @@ def test_add_reduce_refine_go_back_yields_exact_sets(segment, crm, staff_user):
         criteria={"business_relation": "PROS"},
         entire_companies=True,
     )
-    assert removed == 2  # Bre and Per (Lise was never added: excluded)
+    assert removed.removed == 2  # Bre and Per (Lise was never added: excluded)
     after_reduce = everyone - crm.nos(crm.bre, crm.per)
     assert set(line_nos(segment)) == after_reduce
 
     removed = services.refine_contacts(
         segment=segment, actor=staff_user, criteria={"city": "Oslo"}
     )
-    assert removed == 1  # the loner lives in Bergen
+    assert removed.removed == 1  # the loner lives in Bergen
     after_refine = after_reduce - {crm.loner.no}
     assert set(line_nos(segment)) == after_refine
 
@@ -118,7 +118,7 @@ def test_add_reduce_refine_go_back_yields_exact_sets(segment, crm, staff_user):
         criteria={"industry_group": "RETAIL"},
         entire_companies=True,
     )
-    assert removed == 0  # Fjord is RETAIL: its persons are kept with it
+    assert removed.removed == 0  # Fjord is RETAIL: its persons are kept with it
     assert set(line_nos(segment)) == after_refine
 
     lines_before = list(segment.lines.order_by("id").values())
@@ -284,19 +284,27 @@ def test_header_change_without_update_lines_leaves_lines(segment, crm, staff_use
     }
 
 
-def test_header_template_change_updates_all_lines(segment, crm, staff_user):
+def test_header_template_change_moves_only_lines_on_the_previous_template(
+    segment, crm, staff_user
+):
+    """DOMAIN §5: a line personalised with another template keeps it."""
     services.add_contacts(segment=segment, actor=staff_user, criteria={"city": "Oslo"})
     personal = segment.lines.get(contact=crm.kari)
-    services.update_segment_line(
-        actor=staff_user, line=personal, template=factories.TemplateFactory()
-    )
+    other = factories.TemplateFactory(code="OTHER", unit_cost=7)
+    services.update_segment_line(actor=staff_user, line=personal, template=other)
     meeting = factories.TemplateFactory(code="MEETING", unit_cost=99)
     services.update_segment_header(
         actor=staff_user, segment=segment, template=meeting, update_lines=True
     )
     segment.refresh_from_db()
     assert segment.unit_cost == 99
-    assert set(segment.lines.values_list("template__code", "cost")) == {("MEETING", 99)}
+    values = dict(segment.lines.values_list("contact__no", "template__code"))
+    assert values.pop(crm.kari.no) == "OTHER"
+    assert set(values.values()) == {"MEETING"}
+    assert set(
+        segment.lines.exclude(contact=crm.kari).values_list("cost", flat=True)
+    ) == {99}
+    assert segment.lines.get(contact=crm.kari).cost == 7
 
 
 def test_blocked_header_salesperson_refused(segment, staff_user):
@@ -317,7 +325,7 @@ def test_reuse_logged_segment_adds_its_contacts(segment, crm, staff_user):
     added = services.reuse_logged_segment(
         segment=other, actor=staff_user, logged_segment=logged
     )
-    assert added == 3
+    assert added.added == 3
     assert line_nos(other) == sorted(crm.nos(crm.fjord, crm.kari, crm.ola))
     action = other.criteria_actions.get()
     assert action.criteria == {"logged_segment": logged.segment_no}

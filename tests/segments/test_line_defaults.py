@@ -114,7 +114,12 @@ def test_bulk_line_equals_interaction_defaults(
     if actor_has_salesperson:
         factories.SalespersonFactory(code="ME", user=staff_user)
     segment = services.create_segment(actor=staff_user, template=template, **header)
-    assert services.add_contacts(segment=segment, actor=staff_user, criteria={}) == 5
+    assert (
+        services.add_contacts(
+            segment=segment, actor=staff_user, criteria={}, confirm_all=True
+        ).added
+        == 5
+    )
 
     assert_lines_equal_interaction_defaults(segment, contacts, staff_user)
 
@@ -247,9 +252,11 @@ def test_bulk_lines_equal_interaction_defaults_for_any_setup(
         segment = services.create_segment(
             actor=staff_user, template=chosen, **_header(header)
         )
-        added = services.add_contacts(segment=segment, actor=staff_user, criteria={})
+        added = services.add_contacts(
+            segment=segment, actor=staff_user, criteria={}, confirm_all=True
+        )
 
-        assert added == Contact.objects.count()
+        assert added.added == Contact.objects.count()
         assert_lines_equal_interaction_defaults(segment, contacts, staff_user)
         transaction.set_rollback(True)
 
@@ -264,7 +271,9 @@ def test_header_values_override_template_defaults(contacts, staff_user, crm):
         campaign=crm.campaign,
         campaign_target=True,
     )
-    services.add_contacts(segment=segment, actor=staff_user, criteria={})
+    services.add_contacts(
+        segment=segment, actor=staff_user, criteria={}, confirm_all=True
+    )
     assert set(
         segment.lines.values_list(
             "description", "subject", "cost", "campaign", "campaign_target"
@@ -275,7 +284,9 @@ def test_header_values_override_template_defaults(contacts, staff_user, crm):
 def test_line_template_change_takes_interaction_defaults(contacts, staff_user):
     first = template_with_content(correspondence_type="hard_copy")
     segment = services.create_segment(actor=staff_user, template=first)
-    services.add_contacts(segment=segment, actor=staff_user, criteria={})
+    services.add_contacts(
+        segment=segment, actor=staff_user, criteria={}, confirm_all=True
+    )
     line = segment.lines.get(contact=contacts[1])
     other = template_with_content(
         correspondence_type="email", unit_cost=77, description="Other"

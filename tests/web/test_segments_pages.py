@@ -345,7 +345,7 @@ def test_worksheet_pages_lines_and_never_counts_the_log(
     segment = make_segment(staff_user, people.template, "Big")
     for n in range(LINE_PAGE_SIZE + 5):
         factories.PersonFactory(no=f"BULK{n:03d}", company=None)
-    add_contacts(segment=segment, actor=staff_user, criteria={})
+    add_contacts(segment=segment, actor=staff_user, criteria={}, confirm_all=True)
     total = segment.lines.count()
     assert total > LINE_PAGE_SIZE
 
@@ -397,7 +397,10 @@ def test_add_contacts_with_criteria_and_options(staff_client, segment, people):
     # Lise (excluded) joins because of "ignore exclusion"; the others are in.
     assert contact_nos(segment) == ["CT101", "CT201", "CT202"]
     page = staff_client.get(response.url)
-    assert "1 contact has been added." in messages_of(page)
+    assert (
+        "1 contact has been added. 2 contacts were already in the segment."
+        in messages_of(page)
+    )
 
 
 def test_add_contacts_preview_changes_nothing(staff_client, segment):
@@ -406,9 +409,15 @@ def test_add_contacts_preview_changes_nothing(staff_client, segment):
         {"contact_type": "person", "preview": "1"},
     )
     assert response.status_code == 200
-    assert response.context["preview"] == {"contacts": 4, "lines": 2, "total": 2}
+    preview = response.context["preview"]
+    # Kari and Per are in; Ola would be added; Lise is excluded from segments.
+    assert (preview.added, preview.already_there, preview.excluded) == (
+        1,
+        2,
+        ("CT202",),
+    )
     assert segment.lines.count() == 2
-    assert "4 contacts match these criteria" in response.content.decode()
+    assert "1 contact has been added." in response.content.decode()
 
 
 def test_add_contacts_with_invalid_criteria_shows_the_error(staff_client, segment):
@@ -578,8 +587,9 @@ def test_save_and_reuse_criteria(staff_client, staff_user, segment, people):
         url("segment-reuse-criteria", other), {"reuse-saved": "BUYERS"}, follow=True
     )
     assert contact_nos(other) == ["CT101", "CT201"]
-    assert "Criteria BUYERS have been applied: 2 lines changed." in messages_of(
-        response
+    assert (
+        "Criteria BUYERS have been applied. 2 contacts have been added. "
+        "1 contact skipped (exclude from segment): CT202." in messages_of(response)
     )
 
 
@@ -618,7 +628,7 @@ def test_reuse_logged_segment(staff_client, staff_user, people):
 
     assert contact_nos(segment) == ["CT102"]
     assert (
-        f"1 contact of logged segment {logged.segment_no} has been added."
+        f"Logged segment {logged.segment_no} reused. 1 contact has been added."
         in messages_of(response)
     )
 

@@ -9,10 +9,12 @@ set's), reusing a logged segment, and logging.
 from typing import Any
 
 import django_filters
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from contacts.models import Contact, CorrespondenceType, Salesperson
 from interactions.api.common import amount_field
+from interactions.api.logged_segments import LoggedSegmentSerializer
 from interactions.criteria import ContactCriteriaFilterSet
 from interactions.models import (
     MINUTES,
@@ -23,9 +25,11 @@ from interactions.models import (
     InitiatedBy,
     InteractionTemplate,
     LoggedSegment,
+    SavedCriteria,
     Segment,
     SegmentLine,
 )
+from interactions.models.segments import SegmentContent
 from interactions_crm.platform.api.fields import by_key, key_of, optional_by_key
 
 
@@ -227,6 +231,10 @@ class AddContactsSerializer(serializers.Serializer[Any]):
     expand_companies = serializers.BooleanField(default=False)
     add_related_companies = serializers.BooleanField(default=False)
     ignore_exclusion = serializers.BooleanField(default=False)
+    confirm_all = serializers.BooleanField(
+        default=False,
+        help_text=_("Required when no criterion is given: that adds every contact."),
+    )
 
 
 class ReduceContactsSerializer(serializers.Serializer[Any]):
@@ -253,3 +261,84 @@ class LogSegmentSerializer(serializers.Serializer[Any]):
     follow_up = serializers.BooleanField(
         default=False, help_text="Create a follow-up segment with the same contacts."
     )
+
+
+class SkippedContactsSerializer(serializers.Serializer[Any]):
+    """Contacts a criteria action skipped for one reason: how many, the first named."""
+
+    count = serializers.IntegerField()
+    contacts = serializers.ListField(child=serializers.CharField())
+
+
+class CriteriaOutcomeSerializer(serializers.Serializer[Any]):
+    """What a criteria action did, by reason (DOMAIN §5)."""
+
+    count = serializers.IntegerField(help_text=_("Lines added plus lines removed."))
+    added = serializers.IntegerField()
+    removed = serializers.IntegerField()
+    already_there = serializers.IntegerField(
+        help_text=_("Matching contacts already in the segment (not added again).")
+    )
+    excluded = SkippedContactsSerializer(
+        help_text=_("Matching contacts skipped: marked “exclude from segment”.")
+    )
+    privacy_blocked = SkippedContactsSerializer(
+        help_text=_("Matching contacts skipped: privacy blocked (never added).")
+    )
+
+
+class SaveCriteriaSerializer(serializers.Serializer[Any]):
+    """Input of ``save_criteria``: the code (and description) to save under."""
+
+    code = serializers.CharField(max_length=20)
+    description = serializers.CharField(max_length=100, required=False, default="")
+
+
+class SavedCriteriaSerializer(serializers.ModelSerializer[SavedCriteria]):
+    """Saved criteria: the segment's criteria actions in order, under a code."""
+
+    created_by = key_of("username")
+
+    class Meta:
+        model = SavedCriteria
+        fields = ("code", "description", "actions", "created_by", "created_at")
+        read_only_fields = fields
+
+
+class ReuseCriteriaSerializer(serializers.Serializer[Any]):
+    """Input of ``reuse_criteria``: the saved criteria's code."""
+
+    code = by_key(SavedCriteria, "code")
+
+
+class FollowUpSegmentSerializer(serializers.Serializer[Any]):
+    """The follow-up segment a log created: its number and API address."""
+
+    no = serializers.CharField()
+    url = serializers.URLField()
+
+
+class LogResultSerializer(LoggedSegmentSerializer):
+    """The logged segment (with its API address) and the follow-up segment."""
+
+    url = serializers.URLField(read_only=True)
+    entries_url = serializers.URLField(read_only=True)
+    follow_up_segment = FollowUpSegmentSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = LoggedSegment
+        fields: tuple[str, ...] = (
+            *LoggedSegmentSerializer.Meta.fields,
+            "url",
+            "entries_url",
+            "follow_up_segment",
+        )
+        read_only_fields = fields
+
+
+class SegmentContentSerializer(serializers.ModelSerializer[SegmentContent]):
+    """The segment's own content in one language (copied from the template)."""
+
+    class Meta:
+        model = SegmentContent
+        fields = ("language", "subject", "body")

@@ -9,8 +9,11 @@ segment is logged by a background job.
 from collections.abc import Callable
 from typing import Any, ClassVar
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -19,22 +22,29 @@ from rest_framework.response import Response
 
 from interactions.api.common import CHANGE_SEGMENT, VIEW_SEGMENT, CountSerializer
 from interactions.api.logged_segments import (
-    LoggedSegmentSerializer,
     logged_segment_data,
 )
 from interactions.api.segments.serializers import (
     AddContactsSerializer,
     AddContactToSegmentSerializer,
+    CriteriaOutcomeSerializer,
+    LogResultSerializer,
     LogSegmentSerializer,
     ReduceContactsSerializer,
+    ReuseCriteriaSerializer,
     ReuseLoggedSegmentSerializer,
+    SaveCriteriaSerializer,
+    SavedCriteriaSerializer,
+    SegmentContentSerializer,
     SegmentHeaderSerializer,
     SegmentLineSerializer,
     SegmentSerializer,
     UpdateSegmentHeaderSerializer,
     UpdateSegmentLineSerializer,
 )
-from interactions.models import Segment, SegmentLine
+from interactions.models import LoggedSegment, Segment, SegmentLine
+from interactions.selectors.logged_segments import log_outcome
+from interactions.selectors.segments import CriteriaOutcome
 from interactions.services.jobs import runs_in_background
 from interactions.services.segments import (
     add_contact_to_segment,
@@ -46,11 +56,14 @@ from interactions.services.segments import (
     reduce_contacts,
     refine_contacts,
     remove_contact_from_segment,
+    reuse_criteria,
     reuse_logged_segment,
+    save_criteria,
     start_log_segment_job,
     update_segment_header,
     update_segment_line,
 )
+from interactions.services.segments.header import set_segment_content
 from interactions_crm.platform.actors import user_or_none
 from interactions_crm.platform.api.errors import conflict_on_refusal
 from interactions_crm.platform.api.idempotency import idempotent
@@ -79,6 +92,9 @@ class SegmentViewSet(
         "refine_contacts": [VIEW_SEGMENT, CHANGE_SEGMENT],
         "go_back": [VIEW_SEGMENT, CHANGE_SEGMENT],
         "reuse_logged_segment": [VIEW_SEGMENT, CHANGE_SEGMENT],
+        "save_criteria": [VIEW_SEGMENT, CHANGE_SEGMENT],
+        "contents": [VIEW_SEGMENT, CHANGE_SEGMENT],
+        "reuse_criteria": [VIEW_SEGMENT, CHANGE_SEGMENT],
         "log": [VIEW_SEGMENT, "interactions.log_segment"],
     }
 
@@ -138,19 +154,23 @@ class SegmentViewSet(
             if value not in (None, "")
         }
 
-    @extend_schema(request=AddContactsSerializer, responses=CountSerializer)
+    @extend_schema(request=AddContactsSerializer, responses=CriteriaOutcomeSerializer)
     @action(detail=True, methods=["post"], url_path="add-contacts")
     def add_contacts(self, request: Request, no: str) -> Response:
         """Add a line for every contact matching the criteria."""
         return self._criteria_action(request, AddContactsSerializer, add_contacts)
 
-    @extend_schema(request=ReduceContactsSerializer, responses=CountSerializer)
+    @extend_schema(
+        request=ReduceContactsSerializer, responses=CriteriaOutcomeSerializer
+    )
     @action(detail=True, methods=["post"], url_path="reduce-contacts")
     def reduce_contacts(self, request: Request, no: str) -> Response:
         """Remove the lines whose contact matches the criteria."""
         return self._criteria_action(request, ReduceContactsSerializer, reduce_contacts)
 
-    @extend_schema(request=ReduceContactsSerializer, responses=CountSerializer)
+    @extend_schema(
+        request=ReduceContactsSerializer, responses=CriteriaOutcomeSerializer
+    )
     @action(detail=True, methods=["post"], url_path="refine-contacts")
     def refine_contacts(self, request: Request, no: str) -> Response:
         """Remove the lines whose contact does not match the criteria."""
@@ -160,20 +180,36 @@ class SegmentViewSet(
         self,
         request: Request,
         serializer_class: type[AddContactsSerializer | ReduceContactsSerializer],
-        service: Callable[..., int],
+        service: Callable[..., CriteriaOutcome],
     ) -> Response:
-        """Run one criteria action with the validated criteria and options."""
+        """Run one criteria action with the validated criteria and options.
+
+        The answer counts what it did by reason. "Add contacts" without any
+        criterion is refused unless ``confirm_all`` is true.
+        """
         segment = self.get_object()
         serializer = serializer_class(data=request.data)
         serializer.is_valid(raise_exception=True)
         values: dict[str, Any] = dict(serializer.validated_data)
-        count = service(
+        criteria = self._criteria(values)
+        if "confirm_all" in values and not criteria and not values["confirm_all"]:
+            raise ValidationError(
+                {
+                    "confirm_all": [
+                        _(
+                            "No criterion is given: this adds every contact. "
+                            'Send "confirm_all": true to add them all.'
+                        )
+                    ]
+                }
+            )
+        outcome = service(
             segment=segment,
             actor=user_or_none(request.user),
-            criteria=self._criteria(values),
+            criteria=criteria,
             **values,
         )
-        return Response({"count": count})
+        return Response(outcome.as_data())
 
     @extend_schema(request=None, responses=CountSerializer)
     @action(detail=True, methods=["post"], url_path="go-back")
@@ -184,31 +220,106 @@ class SegmentViewSet(
             count = go_back(segment=segment, actor=user_or_none(request.user))
         return Response({"count": count})
 
-    @extend_schema(request=ReuseLoggedSegmentSerializer, responses=CountSerializer)
+    @extend_schema(
+        request=ReuseLoggedSegmentSerializer, responses=CriteriaOutcomeSerializer
+    )
     @action(detail=True, methods=["post"], url_path="reuse-logged-segment")
     def reuse_logged_segment(self, request: Request, no: str) -> Response:
         """Add the contacts of a logged segment."""
         segment = self.get_object()
         serializer = ReuseLoggedSegmentSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        count = reuse_logged_segment(
+        outcome = reuse_logged_segment(
             segment=segment,
             actor=user_or_none(request.user),
             **serializer.validated_data,
         )
-        return Response({"count": count})
+        return Response(outcome.as_data())
+
+    # --- Content per language ----------------------------------------------------
+
+    @extend_schema(
+        methods=["GET"],
+        operation_id="segments_contents_list",
+        request=None,
+        responses=SegmentContentSerializer(many=True),
+    )
+    @extend_schema(
+        methods=["PUT"],
+        operation_id="segments_contents_update",
+        request=SegmentContentSerializer,
+        responses=SegmentContentSerializer,
+    )
+    @action(detail=True, methods=["get", "put"], url_path="contents")
+    def contents(self, request: Request, no: str) -> Response:
+        """The segment's content per language; PUT sets one language's.
+
+        Copied from the template when it is chosen; changing it here never
+        changes the template. Each line is sent the content of its language,
+        else of the segment's default language.
+        """
+        segment = self.get_object()
+        if request.method == "GET":
+            return Response(
+                SegmentContentSerializer(segment.contents.all(), many=True).data
+            )
+        serializer = SegmentContentSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        content = set_segment_content(
+            actor=user_or_none(request.user),
+            segment=segment,
+            language=serializer.validated_data.get("language", ""),
+            subject=serializer.validated_data.get("subject", ""),
+            body=serializer.validated_data.get("body", ""),
+        )
+        return Response(SegmentContentSerializer(content).data)
+
+    # --- Saved criteria ----------------------------------------------------------
+
+    @extend_schema(
+        request=SaveCriteriaSerializer, responses={201: SavedCriteriaSerializer}
+    )
+    @action(detail=True, methods=["post"], url_path="save-criteria")
+    def save_criteria(self, request: Request, no: str) -> Response:
+        """Store the segment's criteria actions, in order, under a code."""
+        segment = self.get_object()
+        serializer = SaveCriteriaSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        saved = save_criteria(
+            segment=segment,
+            actor=user_or_none(request.user),
+            **serializer.validated_data,
+        )
+        return Response(
+            SavedCriteriaSerializer(saved).data, status=status.HTTP_201_CREATED
+        )
+
+    @extend_schema(request=ReuseCriteriaSerializer, responses=CriteriaOutcomeSerializer)
+    @action(detail=True, methods=["post"], url_path="reuse-criteria")
+    def reuse_criteria(self, request: Request, no: str) -> Response:
+        """Replay saved criteria on this segment; what the actions did, by reason."""
+        segment = self.get_object()
+        serializer = ReuseCriteriaSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        outcome = reuse_criteria(
+            segment=segment,
+            actor=user_or_none(request.user),
+            saved=serializer.validated_data["code"],
+        )
+        return Response(outcome.as_data())
 
     # --- Logging -----------------------------------------------------------------
 
     @extend_schema(
         request=LogSegmentSerializer,
-        responses={201: LoggedSegmentSerializer, 202: BackgroundJobSerializer},
+        responses={201: LogResultSerializer, 202: BackgroundJobSerializer},
     )
     @action(detail=True, methods=["post"])
     @idempotent
     def log(self, request: Request, no: str) -> Response:
         """Log the segment: one entry per line, all or nothing; the segment is
-        then gone and the logged segment is returned."""
+        then gone. The answer names the logged segment (its number and
+        address, the address of its entries) and the follow-up segment."""
         segment = self.get_object()
         serializer = LogSegmentSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -219,7 +330,35 @@ class SegmentViewSet(
             )
             return job_response(request, job)
         logged = log_segment(segment=segment, actor=actor, **serializer.validated_data)
-        return Response(logged_segment_data(logged), status=status.HTTP_201_CREATED)
+        return Response(
+            log_result_data(request, logged), status=status.HTTP_201_CREATED
+        )
+
+
+def log_result_data(request: Request, logged: LoggedSegment) -> dict[str, Any]:
+    """The logged segment as answered, with its address and the follow-up's."""
+    follow_up_no = log_outcome(logged).get("follow_up") or ""
+    follow_up = (
+        {
+            "no": follow_up_no,
+            "url": request.build_absolute_uri(
+                reverse("api:segment-detail", kwargs={"no": follow_up_no})
+            ),
+        }
+        if follow_up_no
+        else None
+    )
+    entries = reverse("api:interaction-list")
+    return {
+        **logged_segment_data(logged),
+        "url": request.build_absolute_uri(
+            reverse("api:logged-segment-detail", kwargs={"pk": logged.pk})
+        ),
+        "entries_url": request.build_absolute_uri(
+            f"{entries}?logged_segment={logged.pk}"
+        ),
+        "follow_up_segment": follow_up,
+    }
 
 
 class SegmentLineViewSet(

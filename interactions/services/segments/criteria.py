@@ -7,15 +7,16 @@ recorded actions on another segment.
 """
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Max, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from contacts.models import Contact
-from interactions.criteria import clean_criteria, matching_contacts
+from interactions.criteria import clean_criteria
 from interactions.models import (
     LoggedSegment,
     SavedCriteria,
@@ -23,7 +24,14 @@ from interactions.models import (
     SegmentCriteriaAction,
     SegmentLine,
 )
-from interactions.selectors.segments import logged_segment_entries
+from interactions.selectors.segments import (
+    AddSelection,
+    CriteriaOutcome,
+    lines_to_remove,
+    logged_segment_entries,
+    select_contacts,
+    select_to_add,
+)
 from interactions.services.segments.lines import Inserted, insert_lines
 from interactions.services.segments.worksheet import lock_segment
 from interactions_crm.platform.actors import Actor, user_or_none
@@ -31,6 +39,9 @@ from interactions_crm.platform.audit import record_audit
 from interactions_crm.platform.changes import jsonable
 
 Kind = SegmentCriteriaAction.Kind
+
+#: One performed criteria action and what it did, by reason.
+Performed = tuple[SegmentCriteriaAction, CriteriaOutcome]
 
 
 def _record_action(
@@ -74,17 +85,27 @@ def _audit_action(
 def _perform(
     segment: Segment,
     actor: Actor,
-    step: Callable[[Segment], SegmentCriteriaAction],
-) -> int:
+    step: Callable[[Segment], Performed],
+) -> CriteriaOutcome:
     """Run one criteria action on the locked segment and audit it.
 
-    Returns the number of lines the action added or removed.
+    Returns what the action did, by reason.
     """
     with transaction.atomic():
         locked = lock_segment(segment)
-        action = step(locked)
+        action, outcome = step(locked)
         _audit_action(actor, locked, action)
-    return action.line_count
+    return outcome
+
+
+def _insert_selection(
+    segment: Segment, actor: Actor, selection: AddSelection
+) -> tuple[Inserted, CriteriaOutcome]:
+    """Insert the selected contacts; the outcome counts the skipped ones first
+    (afterwards the added ones would count as "already there")."""
+    counted = selection.outcome(0)
+    inserted = insert_lines(segment, actor, selection.to_add)
+    return inserted, replace(counted, added=inserted[0])
 
 
 def _snapshot_and_delete(lines: QuerySet[SegmentLine]) -> list[dict[str, Any]]:
@@ -111,43 +132,16 @@ def _restore(snapshots: list[dict[str, Any]]) -> int:
     return len(snapshots)
 
 
-def _contacts_to_add(
-    segment: Segment,
-    criteria: dict[str, str],
-    *,
-    allow_existing: bool,
-    expand_companies: bool,
-    add_related_companies: bool,
-    ignore_exclusion: bool,
-) -> QuerySet[Contact]:
-    matches = matching_contacts(criteria).order_by()
-    selected = Q(pk__in=matches.values("pk"))
-    if expand_companies:
-        # Persons of qualifying companies.
-        selected |= Q(company__in=matches.companies().values("pk"))
-    if add_related_companies:
-        # The company of each qualifying person.
-        selected |= Q(
-            pk__in=matches.persons().filter(company__isnull=False).values("company_id")
-        )
-    contacts = Contact.objects.filter(selected)
-    if not ignore_exclusion:
-        contacts = contacts.filter(exclude_from_segment=False)
-    if not allow_existing:
-        contacts = contacts.exclude(pk__in=segment.lines.values("contact_id"))
-    return contacts
-
-
 def _add_contacts(
     segment: Segment,
     actor: Actor,
     criteria: dict[str, Any],
     options: dict[str, bool],
-) -> SegmentCriteriaAction:
+) -> Performed:
     criteria = clean_criteria(criteria)
-    contacts = _contacts_to_add(segment, criteria, **options)
-    inserted = insert_lines(segment, actor, contacts)
-    return _record_action(
+    selection = select_to_add(segment, criteria, **options)
+    inserted, outcome = _insert_selection(segment, actor, selection)
+    action = _record_action(
         segment=segment,
         actor=actor,
         kind=Kind.ADD,
@@ -155,6 +149,7 @@ def _add_contacts(
         options=options,
         inserted=inserted,
     )
+    return action, outcome
 
 
 #: The options of "add contacts" and their defaults.
@@ -175,8 +170,9 @@ def add_contacts(
     expand_companies: bool = False,
     add_related_companies: bool = False,
     ignore_exclusion: bool = False,
-) -> int:
-    """Add a line for every contact matching ``criteria``; return lines added.
+    confirm_all: bool = False,
+) -> CriteriaOutcome:
+    """Add a line for every contact matching ``criteria``; return the outcome.
 
     ``criteria`` uses the vocabulary of
     :class:`~interactions.criteria.ContactCriteriaFilterSet`. Contacts marked
@@ -184,8 +180,23 @@ def add_contacts(
     already in the segment are skipped unless ``allow_existing`` (then they
     get another line, as in NAV). ``expand_companies`` adds the persons of
     matching companies, ``add_related_companies`` the company of each
-    matching person. Recorded as one criteria action.
+    matching person. Privacy-blocked contacts are never added. The outcome
+    counts what was added and what was skipped, by reason (naming the
+    excluded and privacy-blocked contacts). No criterion at all would add
+    every contact: refused unless ``confirm_all``. Recorded as one criteria
+    action.
     """
+    if not clean_criteria(criteria) and not confirm_all:
+        raise ValidationError(
+            {
+                "criteria": [
+                    _(
+                        "No criterion is given: this adds every contact. "
+                        "Confirm to add all contacts."
+                    )
+                ]
+            }
+        )
     options = {
         "allow_existing": allow_existing,
         "expand_companies": expand_companies,
@@ -197,31 +208,22 @@ def add_contacts(
     )
 
 
-def _matching_lines(criteria: dict[str, str], entire_companies: bool) -> Q:
-    """Q over lines whose contact matches (with its persons if entire_companies)."""
-    matches = matching_contacts(criteria).order_by()
-    condition = Q(contact__in=matches.values("pk"))
-    if entire_companies:
-        condition |= Q(contact__company__in=matches.companies().values("pk"))
-    return condition
-
-
 def _remove_lines(
     segment: Segment,
     actor: Actor,
     kind: str,
     criteria: dict[str, Any],
     entire_companies: bool,
-) -> SegmentCriteriaAction:
+) -> Performed:
     criteria = clean_criteria(criteria)
-    condition = _matching_lines(criteria, entire_companies)
-    lines = (
-        segment.lines.filter(condition)
-        if kind == Kind.REDUCE
-        else segment.lines.exclude(condition)
+    lines = lines_to_remove(
+        segment,
+        criteria,
+        refine=kind == Kind.REFINE,
+        entire_companies=entire_companies,
     )
     removed = _snapshot_and_delete(lines)
-    return _record_action(
+    action = _record_action(
         segment=segment,
         actor=actor,
         kind=kind,
@@ -229,6 +231,7 @@ def _remove_lines(
         options={"entire_companies": entire_companies},
         removed=removed,
     )
+    return action, CriteriaOutcome(adds=False, removed=len(removed))
 
 
 def reduce_contacts(
@@ -237,8 +240,8 @@ def reduce_contacts(
     actor: Actor,
     criteria: dict[str, Any],
     entire_companies: bool = False,
-) -> int:
-    """Remove the lines whose contact matches ``criteria``; return lines removed.
+) -> CriteriaOutcome:
+    """Remove the lines whose contact matches ``criteria``; return the outcome.
 
     ``entire_companies`` also removes the persons of matching companies.
     """
@@ -257,8 +260,8 @@ def refine_contacts(
     actor: Actor,
     criteria: dict[str, Any],
     entire_companies: bool = False,
-) -> int:
-    """Remove the lines whose contact does *not* match; return lines removed.
+) -> CriteriaOutcome:
+    """Remove the lines whose contact does *not* match; return the outcome.
 
     ``entire_companies`` also keeps the persons of matching companies.
     """
@@ -313,8 +316,20 @@ def add_contact_to_segment(
 
     The line gets the same defaults as lines added by criteria. "Exclude from
     segment" does not apply to a contact chosen by hand. Refused when the
-    contact already is in the segment.
+    contact already is in the segment or is privacy blocked (DOMAIN §12).
     """
+    if contact.privacy_blocked:
+        raise ValidationError(
+            {
+                "contact": [
+                    _(
+                        "Contact %(no)s is privacy blocked and cannot be added "
+                        "to a segment."
+                    )
+                    % {"no": contact.no}
+                ]
+            }
+        )
     with transaction.atomic():
         segment = lock_segment(segment)
         if segment.lines.filter(contact=contact).exists():
@@ -375,20 +390,27 @@ def remove_contact_from_segment(
 
 def add_logged_segment_contacts(
     segment: Segment, actor: Actor, logged_segment: LoggedSegment
-) -> SegmentCriteriaAction:
-    """Add the contacts of the entries the logged segment counts (not yet in)."""
+) -> Performed:
+    """Add the contacts of the entries the logged segment counts (not yet in).
+
+    "Exclude from segment" does not apply (they were in the segment); a
+    contact privacy blocked since is skipped and named.
+    """
     entries = logged_segment_entries(logged_segment)
-    contacts = Contact.objects.filter(pk__in=entries.values("contact_id")).exclude(
-        pk__in=segment.lines.values("contact_id")
+    selection = select_contacts(
+        segment,
+        Contact.objects.filter(pk__in=entries.values("contact_id")),
+        ignore_exclusion=True,
     )
-    inserted = insert_lines(segment, actor, contacts)
-    return _record_action(
+    inserted, outcome = _insert_selection(segment, actor, selection)
+    action = _record_action(
         segment=segment,
         actor=actor,
         kind=Kind.REUSE_LOGGED_SEGMENT,
         criteria={"logged_segment": logged_segment.segment_no},
         inserted=inserted,
     )
+    return action, outcome
 
 
 def reuse_logged_segment(
@@ -396,8 +418,8 @@ def reuse_logged_segment(
     segment: Segment,
     actor: Actor,
     logged_segment: LoggedSegment,
-) -> int:
-    """Add the contacts of a logged segment (not yet in the segment); return count."""
+) -> CriteriaOutcome:
+    """Add the contacts of a logged segment (not yet in the segment); the outcome."""
     return _perform(
         segment,
         actor,
@@ -466,9 +488,7 @@ def _contact_by_no(no: str) -> Contact:
     return contact
 
 
-def _replay(
-    segment: Segment, actor: Actor, step: dict[str, Any]
-) -> SegmentCriteriaAction:
+def _replay(segment: Segment, actor: Actor, step: dict[str, Any]) -> Performed:
     """Run one saved criteria action on ``segment`` (locked by the caller)."""
     kind, criteria = step["kind"], step.get("criteria", {})
     options = step.get("options", {})
@@ -480,25 +500,29 @@ def _replay(
         )
     if kind == Kind.ADD_ONE:
         contact = _contact_by_no(criteria["contact_no"])
-        contacts = Contact.objects.filter(pk=contact.pk).exclude(
-            pk__in=segment.lines.values("contact_id")
+        selection = select_contacts(
+            segment, Contact.objects.filter(pk=contact.pk), ignore_exclusion=True
         )
-        return _record_action(
+        inserted, outcome = _insert_selection(segment, actor, selection)
+        action = _record_action(
             segment=segment,
             actor=actor,
             kind=kind,
             criteria=criteria,
-            inserted=insert_lines(segment, actor, contacts),
+            inserted=inserted,
         )
+        return action, outcome
     if kind == Kind.REMOVE_ONE:
         contact = _contact_by_no(criteria["contact_no"])
-        return _record_action(
+        removed = _snapshot_and_delete(segment.lines.filter(contact=contact))
+        action = _record_action(
             segment=segment,
             actor=actor,
             kind=kind,
             criteria=criteria,
-            removed=_snapshot_and_delete(segment.lines.filter(contact=contact)),
+            removed=removed,
         )
+        return action, CriteriaOutcome(adds=False, removed=len(removed))
     if kind == Kind.REUSE_LOGGED_SEGMENT:
         logged = LoggedSegment.objects.filter(
             segment_no=criteria["logged_segment"]
@@ -518,21 +542,26 @@ def _replay(
     )
 
 
-def reuse_criteria(*, segment: Segment, actor: Actor, saved: SavedCriteria) -> int:
-    """Replay saved criteria on ``segment``; return the number of lines changed.
+def reuse_criteria(
+    *, segment: Segment, actor: Actor, saved: SavedCriteria
+) -> CriteriaOutcome:
+    """Replay saved criteria on ``segment``; return what the actions did.
 
     Each saved action is recorded again on this segment, so "go back" undoes
-    the replayed steps one at a time. All or nothing.
+    the replayed steps one at a time. All or nothing. The outcome adds up the
+    actions' counts by reason (``changed``: lines added or removed).
     """
     with transaction.atomic():
         segment = lock_segment(segment)
-        actions = [_replay(segment, actor, step) for step in saved.actions]
-        changed = sum(action.line_count for action in actions)
+        performed = [_replay(segment, actor, step) for step in saved.actions]
+        outcome = CriteriaOutcome(adds=False)
+        for _action, step_outcome in performed:
+            outcome += step_outcome
         record_audit(
             actor=actor,
             action="segment.reuse_criteria",
             obj=segment,
-            count=changed,
-            changes={"code": saved.code, "actions": len(actions)},
+            count=outcome.changed,
+            changes={"code": saved.code, "actions": len(performed)},
         )
-    return changed
+    return outcome

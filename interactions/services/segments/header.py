@@ -6,11 +6,16 @@ template fills and which line fields a header change re-derives is declared
 once in :mod:`interactions.models.values`.
 """
 
+import copy
+import operator
 from collections.abc import Iterable
+from functools import reduce
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q, QuerySet, Value
+from django.db.models.expressions import BaseExpression
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -18,11 +23,14 @@ from contacts.services import next_number
 from interactions.models import (
     HEADER_FIELDS,
     HEADER_TO_LINE_FIELDS,
+    LINE_TEMPLATE_FIELDS,
     TEMPLATE_HEADER_FALLBACK_FIELDS,
     TEMPLATE_HEADER_FIELDS,
     InteractionTemplate,
     Segment,
+    SegmentLine,
 )
+from interactions.models.segments import SegmentContent
 from interactions.selectors.segments import lines_on_header_template
 from interactions.services.defaults import proposed_salesperson
 from interactions.services.segments.lines import line_expressions, rederive_lines
@@ -66,6 +74,21 @@ def _apply_template(
             )
 
 
+def template_header_values(
+    segment: Segment, template: InteractionTemplate
+) -> dict[str, Any]:
+    """The header values choosing ``template`` gives ``segment`` (nothing saved).
+
+    For pages that show a template's defaults as soon as it is chosen; the
+    values are model instances / plain values by header field name.
+    """
+    preview = copy.copy(segment)
+    preview.template = template
+    _apply_template(preview, template, ())
+    names = {*TEMPLATE_HEADER_FIELDS, *TEMPLATE_HEADER_FALLBACK_FIELDS}
+    return {name: getattr(preview, name) for name in names}
+
+
 def _validate_header(segment: Segment) -> None:
     """Refuse an invalid header (or a blocked salesperson) with field messages."""
     errors: FieldErrors = {}
@@ -94,7 +117,51 @@ def insert_segment(*, actor: Actor, **header: Any) -> Segment:
     _validate_header(segment)
     segment.no = next_number(series_code=SEGMENT_SERIES)
     segment.save()
+    if segment.template is not None:
+        copy_template_contents(segment, replace=False)
     return segment
+
+
+def copy_template_contents(segment: Segment, *, replace: bool = True) -> None:
+    """Replace the segment's content by its template's, language by language.
+
+    DOMAIN §5: choosing a template copies its content (subject + body per
+    language) onto the segment, to be edited there for this mailing.
+    ``replace=False`` for a new segment, which has none yet.
+    """
+    if replace:
+        segment.contents.all().delete()
+    if segment.template is None:
+        return
+    SegmentContent.objects.bulk_create(
+        SegmentContent(
+            segment=segment,
+            language=content.language,
+            subject=content.subject,
+            body=content.body,
+        )
+        for content in segment.template.contents.all()
+    )
+
+
+def set_segment_content(
+    *, actor: Actor, segment: Segment, language: str, subject: str, body: str
+) -> SegmentContent:
+    """Create or change the segment's content in ``language`` (not the template's)."""
+    with transaction.atomic():
+        segment = lock_segment(segment)
+        content, created = SegmentContent.objects.update_or_create(
+            segment=segment,
+            language=language,
+            defaults={"subject": subject, "body": body},
+        )
+        record_audit(
+            actor=actor,
+            action="segment.set_content",
+            obj=segment,
+            changes={"language": language, "subject": subject, "created": created},
+        )
+    return content
 
 
 def create_segment(*, actor: Actor, **header: Any) -> Segment:
@@ -127,16 +194,18 @@ def update_segment_header(
     """Change header fields; with ``update_lines`` also the lines they apply to.
 
     Choosing another template re-applies its settings to the header (except
-    fields given in the same call); with ``update_lines`` every line then
-    takes the new template and header values (NAV: a template change updates
-    all lines). Other changes update only the lines still on the header's
-    template (:func:`lines_on_header_template`) — lines personalised with
-    another template are left alone. Clearing the campaign clears campaign
-    target/response unless given.
+    fields given in the same call: a value set in the same change wins).
+    With ``update_lines`` a line follows a changed field only where it still
+    holds the header's *previous* value for it (DOMAIN §5): lines on the
+    previous header template (:func:`lines_on_header_template`) whose value
+    is the one the previous header gave — a line personalised with another
+    template, or another value, keeps it. Clearing the campaign clears
+    campaign target/response unless given.
     """
     check_fields(fields, HEADER_FIELDS, "segment header")
     with transaction.atomic():
         segment = lock_segment(segment)
+        previous = copy.copy(segment)
         before = {name: getattr(segment, name) for name in HEADER_FIELDS}
         lines_before = lines_on_header_template(segment)
         for name, value in fields.items():
@@ -157,22 +226,17 @@ def update_segment_header(
         ]
         _validate_header(segment)
         segment.save()
+        if template_changed:
+            copy_template_contents(segment)
         updated = 0
         if update_lines and changed:
-            if template_changed:
-                updated = rederive_lines(
-                    segment,
-                    actor,
-                    segment.lines.all(),
-                    line_expressions(segment, actor).keys(),
-                )
-            else:
-                line_fields = {
-                    line_field
-                    for name in changed
-                    for line_field in HEADER_TO_LINE_FIELDS.get(name, ())
-                }
-                updated = rederive_lines(segment, actor, lines_before, line_fields)
+            updated = _propagate(
+                segment=segment,
+                previous=previous,
+                actor=actor,
+                changed=changed,
+                lines=lines_before,
+            )
         if changed:
             record_audit(
                 actor=actor,
@@ -185,6 +249,52 @@ def update_segment_header(
                 },
             )
     return segment
+
+
+def _constant(value: Any) -> tuple[bool, Any]:
+    """``(True, python value)`` for a contact-independent line value."""
+    if isinstance(value, Value):
+        return True, value.value
+    if isinstance(value, BaseExpression):
+        return False, None
+    return True, value
+
+
+def _propagate(
+    *,
+    segment: Segment,
+    previous: Segment,
+    actor: Actor,
+    changed: Iterable[str],
+    lines: QuerySet[SegmentLine],
+) -> int:
+    """Move the lines that still hold the previous header's values; the count.
+
+    ``lines`` are those on the previous header template. Per changed line
+    field, a line follows when its value is the one the previous header
+    gave a new line; fields that depend on the contact (correspondence type,
+    language, a salesperson fallback) follow on every such line. The
+    template moves last, since ``lines`` is defined by it.
+    """
+    line_fields = {
+        line_field
+        for name in changed
+        for line_field in HEADER_TO_LINE_FIELDS.get(name, ())
+    }
+    if "template" in changed:
+        line_fields |= {"template", *LINE_TEMPLATE_FIELDS}
+    old_values = line_expressions(previous, actor)
+    conditions: list[tuple[str, Q]] = []
+    for line_field in sorted(line_fields, key=lambda name: name == "template"):
+        is_constant, old = _constant(old_values[line_field])
+        attname = concrete_field(SegmentLine, line_field).attname
+        conditions.append((line_field, Q(**{attname: old}) if is_constant else Q()))
+    if not conditions:
+        return 0
+    touched = lines.filter(reduce(operator.or_, (q for _f, q in conditions))).count()
+    for line_field, condition in conditions:
+        rederive_lines(segment, actor, lines.filter(condition), [line_field])
+    return touched
 
 
 def delete_segment(*, actor: Actor, segment: Segment) -> None:

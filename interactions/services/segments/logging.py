@@ -12,7 +12,6 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
-from django.db.models.expressions import BaseExpression
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -24,7 +23,6 @@ from interactions.models import (
     Attachment,
     DeliveryStatus,
     InteractionLogEntry,
-    InteractionTemplate,
     LoggedSegment,
     Segment,
     SegmentLine,
@@ -32,9 +30,13 @@ from interactions.models import (
     WizardAction,
 )
 from interactions.selectors.segments import logged_segment_entries
-from interactions.services.defaults import round_up_to_minute, select_content
+from interactions.services.defaults import round_up_to_minute
 from interactions.services.delivery import deliver_on_commit
 from interactions.services.jobs import JobKind
+from interactions.services.segments.content import (
+    personalised_subjects,
+    record_sent_content,
+)
 from interactions.services.segments.criteria import add_logged_segment_contacts
 from interactions.services.segments.header import insert_segment
 from interactions.services.segments.worksheet import lock_segment
@@ -77,6 +79,31 @@ def _has_content(segment: Segment) -> Q:
     if segment.attachment_id and segment.template_id:
         condition |= Q(template_id=segment.template_id)
     return condition
+
+
+def would_get_email(segment: Segment) -> Q:
+    """Q over lines whose contact gets e-mail when sending (DOMAIN §4.1, §5).
+
+    A line with e-mail correspondence, or a blank one that is blank only
+    because the contact has no address (the §4.1 fallback): the header's
+    type when it overrides the contact's preference, else the template's when
+    it ignores the preference or the contact has none, else the contact's.
+    Sending never silently falls back for these lines.
+    """
+    email = CorrespondenceType.EMAIL
+    if segment.ignore_contact_correspondence_type:
+        intended = Q(pk__isnull=segment.correspondence_type != email)
+    else:
+        by_template = Q(template__correspondence_type=email) & (
+            Q(template__ignore_contact_correspondence_type=True)
+            | Q(contact__correspondence_type="")
+        )
+        by_contact = Q(template__ignore_contact_correspondence_type=False) & Q(
+            contact__correspondence_type=email
+        )
+        intended = by_template | by_contact
+    fallback = Q(correspondence_type=CorrespondenceType.BLANK, contact__email="")
+    return Q(correspondence_type=email) | (fallback & intended)
 
 
 def _line_checks(segment: Segment, send: bool) -> list[tuple[str, Q, Any]]:
@@ -148,7 +175,7 @@ def _line_checks(segment: Segment, send: bool) -> list[tuple[str, Q, Any]]:
         checks += [
             (
                 "correspondence_type",
-                email & Q(contact__email=""),
+                would_get_email(segment) & Q(contact__email=""),
                 ngettext_lazy(
                     "%(count)d contact has no e-mail address to send to: %(contacts)s.",
                     "%(count)d contacts have no e-mail address to send to: "
@@ -205,59 +232,6 @@ def _validate_for_logging(segment: Segment, send: bool) -> None:
         raise ValidationError(errors)
 
 
-def _content_snapshots(segment: Segment) -> dict[tuple[int, str], int]:
-    """One read-only attachment per (template, language) content the lines use.
-
-    The content is stored once per distinct template content — not per line —
-    with its merge fields, which are filled in per contact when sending. The
-    header's own attachment serves lines on the header template.
-    """
-    pairs = (
-        segment.lines.exclude(template__isnull=True)
-        .values_list("template_id", "language")
-        .distinct()
-        .order_by()
-    )
-    if segment.attachment_id:
-        pairs = pairs.exclude(template_id=segment.template_id)
-    snapshots: dict[tuple[int, str], int] = {}
-    templates = {}
-    for template_id, language in pairs:
-        if template_id not in templates:
-            templates[template_id] = InteractionTemplate.objects.get(pk=template_id)
-        content = select_content(templates[template_id], language)
-        if content is None:
-            continue
-        stored = content.attachment if content.attachment_id else None
-        attachment = Attachment.objects.create(
-            subject=content.subject,
-            body=content.body,
-            file=stored.file.name if stored is not None and stored.file else "",
-            file_name=stored.file_name if stored is not None else "",
-            content_type=stored.content_type if stored is not None else "",
-            read_only=True,
-        )
-        snapshots[template_id, language] = attachment.pk
-    return snapshots
-
-
-def _attachment_expression(
-    segment: Segment, snapshots: dict[tuple[int, str], int]
-) -> BaseExpression:
-    whens = []
-    if segment.attachment_id:
-        whens.append(
-            When(template_id=segment.template_id, then=Value(segment.attachment_id))
-        )
-    whens += [
-        When(template_id=template_id, language=language, then=Value(attachment_id))
-        for (template_id, language), attachment_id in snapshots.items()
-    ]
-    if not whens:
-        return Value(None, output_field=models.BigIntegerField())
-    return Case(*whens, default=Value(None), output_field=models.BigIntegerField())
-
-
 def _entry_value(name: str, value: Any) -> Value:
     """``value`` as a constant typed like the entry's field ``name``."""
     return typed_value(value, concrete_field(InteractionLogEntry, name))
@@ -269,7 +243,6 @@ def _entry_columns(
     logged: LoggedSegment,
     actor: Actor,
     send: bool,
-    snapshots: dict[tuple[int, str], int],
 ) -> dict[str, Any]:
     """Every entry column as an expression over the segment's lines."""
     now = timezone.now()
@@ -301,7 +274,8 @@ def _entry_columns(
         else DeliveryStatus.BLANK,
         "segment_no": segment.no,
         "logged_segment": logged.pk,
-        "attachment": _attachment_expression(segment, snapshots),
+        # The content actually sent is stored per entry afterwards.
+        "attachment": Value(None, output_field=models.BigIntegerField()),
         "logged_by": user.pk if user is not None else None,
         "created_at": _entry_value("created_at", now),
     }
@@ -338,12 +312,14 @@ def log_segment(
             date=timezone.localdate(),
             logged_by=user_or_none(actor),
         )
-        snapshots = _content_snapshots(segment)
-        columns = _entry_columns(
-            segment=segment, logged=logged, actor=actor, send=send, snapshots=snapshots
-        )
+        columns = _entry_columns(segment=segment, logged=logged, actor=actor, send=send)
         inserted = insert_from_select(
             InteractionLogEntry, columns, segment.lines.order_by("id")
+        )
+        record_sent_content(
+            segment=segment,
+            logged=logged,
+            line_subjects=personalised_subjects(segment),
         )
         if segment.attachment_id:
             Attachment.objects.filter(pk=segment.attachment_id).update(read_only=True)

@@ -4,8 +4,8 @@
 criteria form (the vocabulary of
 :class:`~interactions.criteria.ContactCriteriaFilterSet`, shared with the
 services and the API) with the action's options. POST with ``preview`` only
-counts what matches; otherwise the service runs and the user returns to the
-worksheet with the number of lines added or removed.
+counts what the action would do, by reason; otherwise the service runs and the
+user returns to the worksheet with what it did, by reason (DOMAIN §5).
 """
 
 from typing import Any
@@ -14,10 +14,10 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import ngettext
 
 from interactions.models import Segment, SegmentCriteriaAction
 from interactions.selectors.segment_lines import criteria_preview
+from interactions.selectors.segments import CriteriaOutcome
 from interactions.services import add_contacts, reduce_contacts, refine_contacts
 from interactions.web.base import CHANGE_SEGMENT, StaffRequest, StaffView
 from interactions.web.segments.forms import CriteriaForm
@@ -30,9 +30,11 @@ Kind = SegmentCriteriaAction.Kind
 class CriteriaActionView(StaffView):
     """A criteria action page: the criteria form, a preview, then the action.
 
-    POST with ``preview`` only counts the matching contacts (nothing changes);
-    otherwise POST runs the service and returns to the worksheet with the
-    number of lines added or removed.
+    POST with ``preview`` counts what the action would do, by reason, exactly
+    as the action counts (nothing changes); otherwise POST runs the service
+    and returns to the worksheet with what it did, by reason. "Add contacts"
+    without any criterion adds every contact: the page asks to confirm
+    first (``confirm_all``).
     """
 
     permission_required = CHANGE_SEGMENT
@@ -40,42 +42,51 @@ class CriteriaActionView(StaffView):
     template_name = "interactions/segment_criteria.html"
     kind: str
 
-    def service(self, **kwargs: Any) -> int:
+    def service(self, **kwargs: Any) -> CriteriaOutcome:
         raise NotImplementedError
-
-    def done_message(self, count: int) -> str:
-        return ngettext(
-            "%(count)d line has been removed.",
-            "%(count)d lines have been removed.",
-            count,
-        ) % {"count": count}
 
     def get(self, request: StaffRequest, no: str) -> HttpResponse:
         segment = segment_or_404(no)
         return self.render_page(segment, CriteriaForm(kind=self.kind), None)
 
+    def needs_confirmation(self, form: CriteriaForm) -> bool:
+        """An add without any criterion that the user has not confirmed yet."""
+        return (
+            self.kind == Kind.ADD
+            and not form.criteria()
+            and not form.confirmation()["confirm_all"]
+        )
+
     def post(self, request: StaffRequest, no: str) -> HttpResponse:
         segment = segment_or_404(no)
         form = CriteriaForm(request.POST, kind=self.kind)
         previewing = "preview" in request.POST
-        preview = None
         if form.is_valid():
             try:
-                if previewing:
-                    preview = criteria_preview(segment, form.criteria())
-                else:
-                    count = self.service(
-                        segment=segment,
-                        actor=request.user,
-                        criteria=form.criteria(),
-                        **form.option_values(),
+                if previewing or self.needs_confirmation(form):
+                    preview = criteria_preview(
+                        segment,
+                        form.criteria(),
+                        kind=self.kind,
+                        options=form.option_values(),
                     )
+                    return self.render_page(
+                        segment,
+                        form,
+                        preview,
+                        confirm_all=not previewing,
+                    )
+                outcome = self.service(
+                    segment=segment,
+                    actor=request.user,
+                    criteria=form.criteria(),
+                    **form.option_values(),
+                    **form.confirmation(),
+                )
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
-                if previewing:
-                    return self.render_page(segment, form, preview)
-                messages.success(request, self.done_message(count))
+                messages.success(request, outcome.message())
                 return redirect(segment)
         return self.render_page(segment, form, None, status=400)
 
@@ -83,8 +94,9 @@ class CriteriaActionView(StaffView):
         self,
         segment: Segment,
         form: CriteriaForm,
-        preview: dict[str, int] | None,
+        preview: CriteriaOutcome | None,
         status: int = 200,
+        confirm_all: bool = False,
     ) -> HttpResponse:
         context = {
             "segment": segment,
@@ -92,6 +104,8 @@ class CriteriaActionView(StaffView):
             "kind": self.kind,
             "title": Kind(self.kind).label,
             "preview": preview,
+            "preview_messages": preview.messages() if preview else [],
+            "confirm_all": confirm_all,
         }
         return render(self.request, self.template_name, context, status=status)
 
@@ -99,26 +113,19 @@ class CriteriaActionView(StaffView):
 class SegmentAddContactsView(CriteriaActionView):
     kind = Kind.ADD
 
-    def service(self, **kwargs: Any) -> int:
+    def service(self, **kwargs: Any) -> CriteriaOutcome:
         return add_contacts(**kwargs)
-
-    def done_message(self, count: int) -> str:
-        return ngettext(
-            "%(count)d contact has been added.",
-            "%(count)d contacts have been added.",
-            count,
-        ) % {"count": count}
 
 
 class SegmentReduceContactsView(CriteriaActionView):
     kind = Kind.REDUCE
 
-    def service(self, **kwargs: Any) -> int:
+    def service(self, **kwargs: Any) -> CriteriaOutcome:
         return reduce_contacts(**kwargs)
 
 
 class SegmentRefineContactsView(CriteriaActionView):
     kind = Kind.REFINE
 
-    def service(self, **kwargs: Any) -> int:
+    def service(self, **kwargs: Any) -> CriteriaOutcome:
         return refine_contacts(**kwargs)

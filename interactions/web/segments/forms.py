@@ -79,9 +79,14 @@ class SegmentHeaderForm(forms.ModelForm[Segment]):
     """Create a segment or change its header.
 
     The form validates a copy of the segment, so the instance the view passes
-    to ``update_segment_header`` is untouched. Only ``changed_data`` goes to
-    the service: what the user left alone keeps the template's values.
+    to ``update_segment_header`` is untouched. Choosing a template shows its
+    defaults at once (htmx); ``defaults_for`` names the template whose
+    defaults the page showed. Then every field as submitted goes to the
+    service — a value the user set wins over the template's default
+    (DOMAIN §5); otherwise only ``changed_data`` does.
     """
+
+    defaults_for = forms.CharField(required=False, widget=forms.HiddenInput)
 
     update_lines = forms.BooleanField(
         label=_("Also update the lines"),
@@ -110,11 +115,26 @@ class SegmentHeaderForm(forms.ModelForm[Segment]):
         *,
         instance: Segment | None = None,
         creating: bool = False,
+        defaults_url: str = "",
         **kwargs: Any,
     ) -> None:
         if instance is not None:
             instance = copy.copy(instance)
         super().__init__(data, files, instance=instance, **kwargs)
+        if "defaults_for" not in self.initial:
+            template = self.instance.template if instance is not None else None
+            self.initial["defaults_for"] = template.code if template else ""
+        if defaults_url:
+            self.fields["template"].widget.attrs.update(
+                {
+                    "hx-get": defaults_url,
+                    "hx-trigger": "change",
+                    "hx-include": "closest form",
+                    "hx-target": "closest form",
+                    "hx-select": "form.segment-form",
+                    "hx-swap": "outerHTML",
+                }
+            )
         if creating:
             for name in list(self.fields):
                 if name not in CREATE_FIELDS:
@@ -133,12 +153,26 @@ class SegmentHeaderForm(forms.ModelForm[Segment]):
                 "flow, correspondence type and language."
             )
 
+    def template_defaults_shown(self) -> bool:
+        """Did the page show the chosen template's defaults before saving?"""
+        template = self.cleaned_data.get("template")
+        code = template.code if template is not None else ""
+        return bool(self.cleaned_data.get("defaults_for", "") == code)
+
     def service_values(self) -> dict[str, Any]:
-        """The header fields the user changed, as service keyword arguments."""
+        """The header fields to save, as service keyword arguments.
+
+        With a new template whose defaults the page showed, every field as
+        submitted (the user saw and possibly changed them: their values win);
+        otherwise the fields the user changed.
+        """
+        names = self.changed_data
+        if "template" in names and self.template_defaults_shown():
+            names = list(self.fields)
         return {
             name: self.cleaned_data[name]
-            for name in self.changed_data
-            if name in HEADER_FIELDS
+            for name in names
+            if name in HEADER_FIELDS and name in self.cleaned_data
         }
 
 
@@ -210,6 +244,10 @@ def _code_choices(model: type[Model], field: str) -> list[tuple[str, str]]:
     ]
 
 
+#: The "add contacts" field confirming that no criterion means every contact.
+CONFIRM_ALL = "confirm_all"
+
+
 class CriteriaForm(forms.Form):
     """Add, reduce or refine contacts: the criteria vocabulary plus the options.
 
@@ -238,10 +276,21 @@ class CriteriaForm(forms.Form):
             self.fields[name] = forms.BooleanField(
                 label=label, help_text=help_text, required=False
             )
+        if kind == SegmentCriteriaAction.Kind.ADD:
+            # No criterion at all adds every contact: only when confirmed.
+            self.fields[CONFIRM_ALL] = forms.BooleanField(
+                label=_("Add all contacts"),
+                help_text=_("Needed when no criterion is filled in."),
+                required=False,
+            )
 
     def sections(self) -> list[tuple[Any, list[forms.BoundField]]]:
         """The criteria fields grouped: contact, classification, history."""
-        criteria = [name for name in self.fields if name not in self.option_names]
+        criteria = [
+            name
+            for name in self.fields
+            if name not in self.option_names and name != CONFIRM_ALL
+        ]
         groups: dict[str, list[forms.BoundField]] = {
             "contact": [],
             "classification": [],
@@ -268,11 +317,20 @@ class CriteriaForm(forms.Form):
         return {
             name: value
             for name, value in self.cleaned_data.items()
-            if name not in self.option_names and value not in (None, "")
+            if name not in self.option_names
+            and name != CONFIRM_ALL
+            and value not in (None, "")
         }
 
     def option_values(self) -> dict[str, bool]:
         return {name: self.cleaned_data[name] for name in self.option_names}
+
+    def confirmation(self) -> dict[str, bool]:
+        """``confirm_all`` for "add contacts" (the service refuses to add
+        every contact without it); nothing for reduce and refine."""
+        if CONFIRM_ALL not in self.fields:
+            return {}
+        return {CONFIRM_ALL: bool(self.cleaned_data.get(CONFIRM_ALL))}
 
 
 # --- worksheet actions ----------------------------------------------------------------

@@ -5,12 +5,14 @@ from the chosen interaction template; changing the header can pass the
 changed values on to the lines that still use the segment's template.
 """
 
+import copy
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from interactions.models import Segment
@@ -20,6 +22,7 @@ from interactions.services import (
     lines_on_header_template,
     update_segment_header,
 )
+from interactions.services.segments.header import template_header_values
 from interactions.web.base import (
     ADD_SEGMENT,
     CHANGE_SEGMENT,
@@ -119,12 +122,70 @@ class SegmentCreateView(SegmentFormView):
 
 
 class SegmentUpdateView(SegmentFormView):
-    """``/segments/<no>/edit/``: change the header, optionally its lines too."""
+    """``/segments/<no>/edit/``: change the header, optionally its lines too.
+
+    Choosing another template shows its defaults at once (htmx,
+    :class:`SegmentHeaderDefaultsView`); without htmx the defaults are filled
+    in on saving and the form is shown once more, so the user sees them
+    before they are saved — never silently.
+    """
 
     permission_required = CHANGE_SEGMENT
 
     def get_segment(self) -> Segment:
         return segment_or_404(self.kwargs["no"])
+
+    def make_form(self, segment: Segment | None, data: Any = None) -> SegmentHeaderForm:
+        assert segment is not None
+        return SegmentHeaderForm(
+            data,
+            instance=segment,
+            defaults_url=reverse(
+                "interactions:segment-header-defaults", kwargs={"no": segment.no}
+            ),
+        )
+
+    def post(self, request: StaffRequest, **kwargs: Any) -> HttpResponse:
+        segment = self.get_segment()
+        form = self.make_form(segment, request.POST)
+        if (
+            form.is_valid()
+            and "template" in form.changed_data
+            and not form.template_defaults_shown()
+        ):
+            messages.info(
+                request,
+                _(
+                    "The template's defaults have been filled in. Check them "
+                    "and save again."
+                ),
+            )
+            return self.render_defaults(segment, form)
+        return super().post(request, **kwargs)
+
+    def render_defaults(
+        self, segment: Segment, form: SegmentHeaderForm
+    ) -> HttpResponse:
+        """The form with the chosen template's defaults over the user's values."""
+        values = {
+            name: value
+            for name, value in form.cleaned_data.items()
+            if name != "defaults_for"
+        }
+        template = values.get("template")
+        if template is not None:
+            current = copy.copy(segment)
+            current.campaign = values.get("campaign")
+            values |= template_header_values(current, template)
+        values["defaults_for"] = template.code if template is not None else ""
+        shown = SegmentHeaderForm(
+            instance=segment,
+            initial=values,
+            defaults_url=reverse(
+                "interactions:segment-header-defaults", kwargs={"no": segment.no}
+            ),
+        )
+        return self.render_form(shown, segment)
 
     def save(self, form: SegmentHeaderForm, segment: Segment | None) -> Segment:
         assert segment is not None
@@ -145,3 +206,19 @@ class SegmentUpdateView(SegmentFormView):
             message = _("The header of segment %(no)s has been saved.")
         messages.success(self.request, message % {"no": saved.no})
         return saved
+
+
+class SegmentHeaderDefaultsView(SegmentUpdateView):
+    """htmx: the header form with the chosen template's defaults filled in.
+
+    Reads the form's current values (GET) and answers the whole page; the
+    template select swaps in its form. Nothing is saved.
+    """
+
+    http_method_names = ["get"]
+
+    def get(self, request: StaffRequest, **kwargs: Any) -> HttpResponse:
+        segment = self.get_segment()
+        form = self.make_form(segment, request.GET)
+        form.is_valid()  # the valid fields' values; errors show on saving
+        return self.render_defaults(segment, form)

@@ -283,12 +283,9 @@ class SegmentReuseCriteriaView(WorksheetActionView):
 
     def perform(self, segment: Segment, form: Form) -> str:
         saved = form.cleaned_data["saved"]
-        count = reuse_criteria(segment=segment, actor=self.request.user, saved=saved)
-        return ngettext(
-            "Criteria %(code)s have been applied: %(count)d line changed.",
-            "Criteria %(code)s have been applied: %(count)d lines changed.",
-            count,
-        ) % {"code": saved.code, "count": count}
+        outcome = reuse_criteria(segment=segment, actor=self.request.user, saved=saved)
+        applied = _("Criteria %(code)s have been applied.") % {"code": saved.code}
+        return f"{applied} {outcome.message()}"
 
 
 class SegmentReuseLoggedView(WorksheetActionView):
@@ -299,14 +296,11 @@ class SegmentReuseLoggedView(WorksheetActionView):
 
     def perform(self, segment: Segment, form: Form) -> str:
         logged = form.cleaned_data["logged_segment"]
-        count = reuse_logged_segment(
+        outcome = reuse_logged_segment(
             segment=segment, actor=self.request.user, logged_segment=logged
         )
-        return ngettext(
-            "%(count)d contact of logged segment %(no)s has been added.",
-            "%(count)d contacts of logged segment %(no)s have been added.",
-            count,
-        ) % {"count": count, "no": logged.segment_no}
+        reused = _("Logged segment %(no)s reused.") % {"no": logged.segment_no}
+        return f"{reused} {outcome.message()}"
 
 
 class SegmentGoBackView(StaffView):
