@@ -49,6 +49,7 @@ from interactions_crm.platform.api.errors import conflict_on_refusal
 from interactions_crm.platform.api.idempotency import idempotent
 from interactions_crm.platform.api.masterdata import DeletableMasterDataViewSet
 from interactions_crm.platform.api.pagination import KeysetPagination
+from interactions_crm.platform.api.responses import created
 
 
 class ContactViewSet(
@@ -91,7 +92,7 @@ class ContactViewSet(
         contact = create_contact(
             actor=user_or_none(request.user), **serializer.service_kwargs()
         )
-        return Response(self._read(contact), status=status.HTTP_201_CREATED)
+        return created(self, self._read(contact))
 
     def _update(self, request: Request, *, partial: bool) -> Response:
         contact = self.get_object()

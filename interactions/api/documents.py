@@ -7,6 +7,7 @@ recorded with the template set up for the document type
 
 from typing import Any, ClassVar
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -25,6 +26,7 @@ from interactions.services import record_document
 from interactions_crm.platform.actors import user_or_none
 from interactions_crm.platform.api.fields import optional_by_key
 from interactions_crm.platform.api.idempotency import idempotent
+from interactions_crm.platform.api.responses import created
 
 INT_MAX = 2**31 - 1
 
@@ -126,5 +128,13 @@ class DocumentEventView(APIView):
             "reason": str(result.reason),
             "entry": entry_data(result.entry) if result.entry else None,
         }
-        code = status.HTTP_201_CREATED if result.created else status.HTTP_200_OK
-        return Response(body, status=code)
+        if result.created and result.entry is not None:
+            return created(
+                self,
+                body,
+                location=reverse(
+                    "api:interaction-detail",
+                    kwargs={"entry_no": result.entry.entry_no},
+                ),
+            )
+        return Response(body, status=status.HTTP_200_OK)

@@ -70,6 +70,7 @@ from interactions_crm.platform.api.errors import Conflict, conflict_on_refusal
 from interactions_crm.platform.api.idempotency import idempotent
 from interactions_crm.platform.api.jobs import BackgroundJobSerializer, job_response
 from interactions_crm.platform.api.pagination import KeysetPagination
+from interactions_crm.platform.api.responses import created
 from interactions_crm.platform.api.throttling import BulkThrottleMixin
 
 ENTRY_ORDERINGS = {"-date": ("-date", "-entry_no"), "entry_no": ("entry_no",)}
@@ -122,7 +123,7 @@ class InteractionViewSet(
         entry = create_interaction(
             actor=user_or_none(request.user), **serializer.validated_data
         )
-        return Response(entry_data(entry), status=status.HTTP_201_CREATED)
+        return created(self, entry_data(entry))
 
     def destroy(self, request: Request, entry_no: str) -> Response:
         """Delete one canceled entry (with its comments); 409 when not canceled."""
@@ -231,8 +232,11 @@ class InteractionViewSet(
         comment = add_comment(
             actor=user_or_none(request.user), entry=entry, **serializer.validated_data
         )
-        return Response(
-            EntryCommentSerializer(comment).data, status=status.HTTP_201_CREATED
+        # Comments have no URL of their own: Location is the entry's comments.
+        return created(
+            self,
+            EntryCommentSerializer(comment).data,
+            location=self.reverse_action("comments", kwargs={"entry_no": entry_no}),
         )
 
     # --- A selection of entries ------------------------------------------------

@@ -69,6 +69,7 @@ from interactions_crm.platform.api.errors import conflict_on_refusal
 from interactions_crm.platform.api.idempotency import idempotent
 from interactions_crm.platform.api.jobs import BackgroundJobSerializer, job_response
 from interactions_crm.platform.api.pagination import KeysetPagination
+from interactions_crm.platform.api.responses import created
 from interactions_crm.platform.api.throttling import BulkThrottleMixin
 
 
@@ -115,7 +116,7 @@ class SegmentViewSet(
         segment = create_segment(
             actor=user_or_none(request.user), **serializer.validated_data
         )
-        return Response(self._data(segment), status=status.HTTP_201_CREATED)
+        return created(self, self._data(segment))
 
     def _update(self, request: Request, *, partial: bool) -> Response:
         segment = self.get_object()
@@ -290,8 +291,12 @@ class SegmentViewSet(
             actor=user_or_none(request.user),
             **serializer.validated_data,
         )
-        return Response(
-            SavedCriteriaSerializer(saved).data, status=status.HTTP_201_CREATED
+        # Saved criteria have no endpoint of their own; they are reused on a
+        # segment (reuse-criteria), so Location names that operation.
+        return created(
+            self,
+            SavedCriteriaSerializer(saved).data,
+            location=self.reverse_action("reuse-criteria", kwargs={"no": segment.no}),
         )
 
     @extend_schema(request=ReuseCriteriaSerializer, responses=CriteriaOutcomeSerializer)
@@ -330,9 +335,8 @@ class SegmentViewSet(
             )
             return job_response(request, job)
         logged = log_segment(segment=segment, actor=actor, **serializer.validated_data)
-        return Response(
-            log_result_data(request, logged), status=status.HTTP_201_CREATED
-        )
+        data = log_result_data(request, logged)
+        return created(self, data, location=data["url"])
 
 
 def log_result_data(request: Request, logged: LoggedSegment) -> dict[str, Any]:
@@ -408,7 +412,13 @@ class SegmentLineViewSet(
             actor=user_or_none(request.user),
             **serializer.validated_data,
         )
-        return Response(self._data(line), status=status.HTTP_201_CREATED)
+        return created(
+            self,
+            self._data(line),
+            location=self.reverse_action(
+                "detail", kwargs={"segment_no": segment.no, "pk": line.pk}
+            ),
+        )
 
     def _update(self, request: Request, *, partial: bool) -> Response:
         line = self.get_object()
