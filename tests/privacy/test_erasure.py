@@ -216,29 +216,18 @@ def test_a_company_without_persons_is_erased(admin_user):
 
 
 def test_a_shared_attachment_is_not_touched(admin_user, company, salesperson, settings):
-    """A logged segment's content is one attachment for all its entries."""
+    """An attachment another contact's entry also uses is left as it is."""
     from interactions.models import Attachment
-    from interactions.services import (
-        add_contact_to_segment,
-        create_segment,
-        log_segment,
-    )
 
     template = factories.TemplateFactory(code="NEWS", group__code="NEWS")
-    factories.TemplateContentFactory(template=template, body="Spring news")
-    segment = create_segment(
-        actor=admin_user, description="News", template=template, salesperson=salesperson
-    )
     erased, other = (
         factories.PersonFactory(company=company),
         factories.PersonFactory(company=company),
     )
+    shared = Attachment.objects.create(subject="News", body="Spring news")
     for contact in (erased, other):
-        add_contact_to_segment(segment=segment, actor=admin_user, contact=contact)
-    log_segment(segment=segment, actor=admin_user)
-    shared = InteractionLogEntry.objects.get(contact=erased).attachment
-    assert shared is not None
-    assert InteractionLogEntry.objects.get(contact=other).attachment == shared
+        entry = factories.make_entry(contact, template)
+        InteractionLogEntry.objects.filter(pk=entry.pk).update(attachment=shared)
 
     result = erase_contact(actor=admin_user, contact=erased)
 

@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from interactions import services
 from interactions.models import InteractionLogEntry, LoggedSegment, Segment
+from interactions.services.outbox import run_worker
 from tests import factories
 from tests.api.conftest import token_client
 
@@ -174,12 +175,14 @@ def test_sent_message_is_the_stored_content_and_the_page_shows_it(
     )
     with django_capture_on_commit_callbacks(execute=True):
         logged = services.log_segment(segment=segment, actor=staff_user, send=True)
+    run_worker()  # the outbox worker sends it
     entry = logged.entries.get()
     (message,) = mail.outbox
-    assert (message.subject, message.body) == (
-        entry.subject,
-        entry.attachment.body,
-    )
+    # The content is sent as stored; marketing mail only gains the
+    # unsubscribe footer (DOMAIN §12) after the signature separator.
+    content, footer = message.body.split("\n\n-- \n")
+    assert (message.subject, content) == (entry.subject, entry.attachment.body)
+    assert footer.startswith("To stop receiving these e-mails, unsubscribe here:")
     client.force_login(staff_user)
     page = client.get(
         reverse("interactions:entry-detail", kwargs={"entry_no": entry.entry_no})
