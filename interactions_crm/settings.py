@@ -191,7 +191,9 @@ REST_FRAMEWORK = {
     ],
     # Model permissions incl. view_* for reads, plus per-action custom ones.
     "DEFAULT_PERMISSION_CLASSES": [
-        "interactions_crm.platform.api.permissions.CrmPermissions"
+        "interactions_crm.platform.api.permissions.CrmPermissions",
+        # Last: the body matches the operation's schema (else 400).
+        "interactions_crm.platform.api.contract.MatchesContract",
     ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     # JSON in (one request format for clients generated from the schema); the

@@ -14,6 +14,9 @@ from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent
 from drf_spectacular.utils import Direction, OpenApiParameter
 
+from interactions_crm.platform.api.contract import REQUEST_SERIALIZERS
+from interactions_crm.platform.api.filters import SCHEMA_RANGE, StrictIntegerFilter
+
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 
 ERROR_SCHEMA = {
@@ -68,12 +71,30 @@ class CrmAutoSchema(AutoSchema):
             return f"{basename}_{action}".replace("-", "_")
         return super().get_operation_id()
 
+    def _get_filter_parameters(self) -> list[dict[str, Any]]:
+        """Filter parameters, with the range a strict integer filter accepts."""
+        # drf-spectacular leaves AutoSchema's helpers unannotated.
+        parameters: list[dict[str, Any]] = super()._get_filter_parameters()  # type: ignore[no-untyped-call]
+        filterset = getattr(self.view, "filterset_class", None)
+        filters = getattr(filterset, "base_filters", {})
+        for parameter in parameters:
+            if isinstance(filters.get(parameter.get("name")), StrictIntegerFilter):
+                parameter["schema"] = {"type": "integer", **SCHEMA_RANGE}
+        return parameters
+
     def get_override_parameters(self) -> list[Any]:
         parameters = list(super().get_override_parameters())
         if is_idempotent(self.view, self.method):
             parameters.append(
                 OpenApiParameter(
                     IDEMPOTENCY_HEADER,
+                    # What idempotency.py accepts: 1 to 255 characters, not all blank.
+                    type={
+                        "type": "string",
+                        "minLength": 1,
+                        "maxLength": 255,
+                        "pattern": r"\S",
+                    },
                     location=OpenApiParameter.HEADER,
                     required=False,
                     description=(
@@ -85,6 +106,18 @@ class CrmAutoSchema(AutoSchema):
                 )
             )
         return parameters
+
+    def _get_request_body(self, direction: Direction = "request") -> Any:
+        """A PUT replaces the resource: its body is required (else 400).
+
+        Also notes the operation's input serializer for the contract check
+        (:mod:`.contract`), which adds its messages to a refusal.
+        """
+        REQUEST_SERIALIZERS[(self.path, self.method)] = self.get_request_serializer()
+        body = super()._get_request_body(direction)  # type: ignore[no-untyped-call]
+        if body is not None and self.method == "PUT":
+            body["required"] = True
+        return body
 
     def _get_response_bodies(self, direction: Direction = "response") -> dict[str, Any]:
         responses = super()._get_response_bodies(direction)
