@@ -213,3 +213,33 @@ def test_staff_pages_keep_their_html_404(client, admin_user):
 
     assert response.status_code == 404
     assert response["Content-Type"].startswith("text/html")
+
+
+def test_the_schema_enumerates_the_codes_a_filter_accepts(admin_api):
+    factories.BusinessRelationFactory(code="BANK")
+    factories.BusinessRelationFactory(code="CUST")
+
+    schema = admin_api.get("/api/v1/schema/?format=json").json()
+    contact_filters = {
+        p["name"]: p["schema"]
+        for p in schema["paths"]["/api/v1/contacts/"]["get"]["parameters"]
+    }
+    unknown = admin_api.get("/api/v1/contacts/", {"business_relation": "NOPE"})
+    known = admin_api.get("/api/v1/contacts/", {"business_relation": "BANK"})
+
+    assert contact_filters["business_relation"]["enum"] == ["BANK", "CUST"]
+    assert (unknown.status_code, known.status_code) == (400, 200)
+
+
+def test_a_code_created_later_is_accepted_by_the_contract(admin_api, person):
+    contract()  # generated now, before the template exists
+    factories.TemplateFactory(code="LATER")
+    salesperson = factories.SalespersonFactory()
+
+    response = admin_api.post(
+        "/api/v1/interactions/",
+        {"contact": person.no, "template": "LATER", "salesperson": salesperson.code},
+        format="json",
+    )
+
+    assert response.status_code == 201

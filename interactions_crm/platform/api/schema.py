@@ -8,8 +8,12 @@ Schemathesis' conformance checks, then know every status code the API can
 return.
 """
 
+import contextvars
 from typing import Any
 
+from django.db import DatabaseError
+from django.db.models import QuerySet
+from django_filters import ModelChoiceFilter
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent
 from drf_spectacular.utils import Direction, OpenApiParameter
@@ -34,6 +38,37 @@ FIELD_ERRORS_SCHEMA = {
         'whole under "detail".'
     ),
 }
+
+
+# A code filter (``?business_relation=CUST``) accepts only the codes that
+# exist, which a plain "string" does not say. While the table is small, the
+# published schema enumerates the existing codes, so clients, Swagger UI and
+# Schemathesis know exactly which values the server accepts; larger tables
+# stay "string" (an unknown code is a 400 naming the parameter). Body fields
+# are not enumerated: a client generated from the schema would refuse a code
+# added after it was generated. The contract check (contract.py) lives as long
+# as the process and must not freeze today's codes: it turns this off.
+MAX_ENUMERATED_KEYS = 500
+enumerate_keys = contextvars.ContextVar("enumerate_keys", default=True)
+
+
+def existing_keys(queryset: QuerySet[Any] | None, field: str) -> list[str] | None:
+    """The keys of ``queryset``'s rows, or None (none, too many, or off)."""
+    if queryset is None or not enumerate_keys.get():
+        return None
+    try:
+        values = list(
+            queryset.order_by(field).values_list(field, flat=True)[
+                : MAX_ENUMERATED_KEYS + 1
+            ]
+        )
+    except DatabaseError:
+        # Generated offline (``manage.py spectacular`` without a database):
+        # there are no rows to list, so the field stays a plain string.
+        return None
+    if not values or len(values) > MAX_ENUMERATED_KEYS:
+        return None
+    return [str(value) for value in values]
 
 
 def is_idempotent(view: Any, method: str) -> bool:
@@ -78,8 +113,14 @@ class CrmAutoSchema(AutoSchema):
         filterset = getattr(self.view, "filterset_class", None)
         filters = getattr(filterset, "base_filters", {})
         for parameter in parameters:
-            if isinstance(filters.get(parameter.get("name")), StrictIntegerFilter):
+            filter_ = filters.get(parameter.get("name"))
+            if isinstance(filter_, StrictIntegerFilter):
                 parameter["schema"] = {"type": "integer", **SCHEMA_RANGE}
+            elif isinstance(filter_, ModelChoiceFilter):
+                to_field = filter_.extra.get("to_field_name") or "pk"
+                keys = existing_keys(filter_.queryset, to_field)
+                if keys:
+                    parameter["schema"] = {**parameter["schema"], "enum": keys}
         return parameters
 
     def get_override_parameters(self) -> list[Any]:
