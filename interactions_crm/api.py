@@ -13,12 +13,14 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 from rest_framework.views import APIView
 
 from contacts import api as contacts_api
 from interactions import api as interactions_api
 from interactions_crm.platform.api.jobs import BackgroundJobViewSet
+from interactions_crm.platform.api.schema import enumerate_keys
 
 app_name = "api"
 
@@ -38,6 +40,21 @@ class NotFoundView(APIView):
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
         raise NotFound()
+
+
+class LiveSchemaView(SpectacularAPIView):
+    """The served schema, with the codes the code filters accept today
+    (``platform.api.schema.existing_keys``)."""
+
+    schema = None  # not an operation of the API it describes
+
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        token = enumerate_keys.set(True)
+        try:
+            response: Response = super().get(request, *args, **kwargs)
+        finally:
+            enumerate_keys.reset(token)
+        return response
 
 
 router = Router()
@@ -99,7 +116,7 @@ urlpatterns = [
         interactions_api.DocumentEventView.as_view(),
         name="document-event",
     ),
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("schema/", LiveSchemaView.as_view(), name="schema"),
     path(
         "docs/",
         SpectacularSwaggerView.as_view(url_name="api:schema"),

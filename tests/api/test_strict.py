@@ -243,3 +243,22 @@ def test_a_code_created_later_is_accepted_by_the_contract(admin_api, person):
     )
 
     assert response.status_code == 201
+
+
+@pytest.mark.parametrize("cost", ["-1.00", "", ".", "1.234", 12.5])
+def test_a_decimal_outside_its_pattern_is_400(admin_api, person, cost):
+    template = factories.TemplateFactory(code="CALL")
+    schema = admin_api.get("/api/v1/schema/?format=json").json()
+    pattern = schema["components"]["schemas"]["CreateInteractionRequest"]["properties"][
+        "cost"
+    ]["pattern"]
+
+    response = admin_api.post(
+        "/api/v1/interactions/",
+        {"contact": person.no, "template": template.code, "cost": cost},
+        format="json",
+    )
+
+    assert pattern == r"^(?:\d{1,12}(?:\.\d{0,2})?|\.\d{1,2})$"
+    assert response.status_code == 400
+    assert "cost" in response.json()

@@ -85,21 +85,13 @@ class Contract:
 @functools.cache
 def contract() -> Contract:
     """The contract of this process's URLconf, generated once."""
-    # Imported here: the generator (and schema.py) import DRF's views, which
-    # import the permission classes from settings — this module among them.
+    # Imported here: the generator imports DRF's views, which import the
+    # permission classes from settings — this module among them.
     from drf_spectacular.generators import SchemaGenerator
-
-    from interactions_crm.platform.api.schema import enumerate_keys
 
     # drf-spectacular leaves its generator unannotated.
     generator = SchemaGenerator()  # type: ignore[no-untyped-call]
-    # Without today's keys: the contract lives as long as the process, and
-    # the serializer judges whether a key exists.
-    token = enumerate_keys.set(False)
-    try:
-        document = generator.get_schema(request=None, public=True)  # type: ignore[no-untyped-call]
-    finally:
-        enumerate_keys.reset(token)
+    document = generator.get_schema(request=None, public=True)  # type: ignore[no-untyped-call]
     return Contract(document)
 
 

@@ -11,12 +11,12 @@ return.
 import contextvars
 from typing import Any
 
-from django.db import DatabaseError
 from django.db.models import QuerySet
 from django_filters import ModelChoiceFilter
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent
 from drf_spectacular.utils import Direction, OpenApiParameter
+from rest_framework import serializers
 
 from interactions_crm.platform.api.contract import REQUEST_SERIALIZERS
 from interactions_crm.platform.api.filters import SCHEMA_RANGE, StrictIntegerFilter
@@ -41,34 +41,41 @@ FIELD_ERRORS_SCHEMA = {
 
 
 # A code filter (``?business_relation=CUST``) accepts only the codes that
-# exist, which a plain "string" does not say. While the table is small, the
-# published schema enumerates the existing codes, so clients, Swagger UI and
+# exist, which a plain "string" does not say. The schema served at
+# /api/v1/schema/ (``interactions_crm.api.LiveSchemaView``) enumerates the
+# existing codes while the table is small, so clients, Swagger UI and
 # Schemathesis know exactly which values the server accepts; larger tables
-# stay "string" (an unknown code is a 400 naming the parameter). Body fields
-# are not enumerated: a client generated from the schema would refuse a code
-# added after it was generated. The contract check (contract.py) lives as long
-# as the process and must not freeze today's codes: it turns this off.
+# stay "string" (an unknown code is a 400 naming the parameter). The schema
+# written offline (``manage.py spectacular``: the stored contract, generated
+# clients) and the contract check (contract.py, which lives as long as the
+# process) do not freeze today's codes. Body fields are never enumerated: a client generated
+# from the schema would refuse a code added after it was generated.
 MAX_ENUMERATED_KEYS = 500
-enumerate_keys = contextvars.ContextVar("enumerate_keys", default=True)
+enumerate_keys = contextvars.ContextVar("enumerate_keys", default=False)
 
 
 def existing_keys(queryset: QuerySet[Any] | None, field: str) -> list[str] | None:
     """The keys of ``queryset``'s rows, or None (none, too many, or off)."""
     if queryset is None or not enumerate_keys.get():
         return None
-    try:
-        values = list(
-            queryset.order_by(field).values_list(field, flat=True)[
-                : MAX_ENUMERATED_KEYS + 1
-            ]
-        )
-    except DatabaseError:
-        # Generated offline (``manage.py spectacular`` without a database):
-        # there are no rows to list, so the field stays a plain string.
-        return None
+    values = list(
+        queryset.order_by(field).values_list(field, flat=True)[
+            : MAX_ENUMERATED_KEYS + 1
+        ]
+    )
     if not values or len(values) > MAX_ENUMERATED_KEYS:
         return None
     return [str(value) for value in values]
+
+
+def decimal_pattern(field: serializers.DecimalField) -> str:
+    """A decimal of the field's size, unsigned when it cannot be negative."""
+    places = field.decimal_places or 0
+    whole = (field.max_digits or 30) - places
+    sign = "" if field.min_value is not None and field.min_value >= 0 else "-?"
+    if not places:
+        return rf"^{sign}\d{{1,{whole}}}$"
+    return rf"^{sign}(?:\d{{1,{whole}}}(?:\.\d{{0,{places}}})?|\.\d{{1,{places}}})$"
 
 
 def is_idempotent(view: Any, method: str) -> bool:
@@ -122,6 +129,23 @@ class CrmAutoSchema(AutoSchema):
                 if keys:
                     parameter["schema"] = {**parameter["schema"], "enum": keys}
         return parameters
+
+    def _map_serializer_field(
+        self, field: Any, direction: Direction, bypass_extensions: bool = False
+    ) -> dict[str, Any]:
+        """A decimal's pattern says exactly what the field accepts.
+
+        drf-spectacular's pattern for a decimal sent as a string allows a sign
+        whatever ``min_value`` says, and ``""`` or ``"."``, which are not
+        numbers; the contract check would let those through to the field.
+        """
+        # drf-spectacular leaves AutoSchema's helpers unannotated.
+        result: dict[str, Any] = super()._map_serializer_field(  # type: ignore[no-untyped-call]
+            field, direction, bypass_extensions
+        )
+        if isinstance(field, serializers.DecimalField) and "pattern" in result:
+            result = {**result, "pattern": decimal_pattern(field)}
+        return result
 
     def get_override_parameters(self) -> list[Any]:
         parameters = list(super().get_override_parameters())
