@@ -48,8 +48,9 @@ FIELD_ERRORS_SCHEMA = {
 # stay "string" (an unknown code is a 400 naming the parameter). The schema
 # written offline (``manage.py spectacular``: the stored contract, generated
 # clients) and the contract check (contract.py, which lives as long as the
-# process) do not freeze today's codes. Body fields are never enumerated: a client generated
-# from the schema would refuse a code added after it was generated.
+# process) do not freeze today's codes. Body fields are never enumerated: a
+# client generated from the schema would refuse a code added after it was
+# generated.
 MAX_ENUMERATED_KEYS = 500
 enumerate_keys = contextvars.ContextVar("enumerate_keys", default=False)
 
