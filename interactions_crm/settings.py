@@ -195,7 +195,9 @@ REST_FRAMEWORK = {
         # Last: the body matches the operation's schema (else 400).
         "interactions_crm.platform.api.contract.MatchesContract",
     ],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": [
+        "interactions_crm.platform.api.filters.StrictFilterBackend"
+    ],
     # JSON in (one request format for clients generated from the schema); the
     # browsable API's raw-data form sends JSON too.
     "DEFAULT_PARSER_CLASSES": ["interactions_crm.platform.api.parsers.JSONParser"],

@@ -262,3 +262,30 @@ def test_a_decimal_outside_its_pattern_is_400(admin_api, person, cost):
     assert pattern == r"^(?:\d{1,12}(?:\.\d{0,2})?|\.\d{1,2})$"
     assert response.status_code == 400
     assert "cost" in response.json()
+
+
+@pytest.mark.parametrize(
+    ("path", "query"),
+    [
+        ("/api/v1/contacts/", "page_size="),
+        ("/api/v1/contacts/", "page_size=%20%205"),
+        ("/api/v1/contacts/", "page_size=5&page_size=7"),
+        ("/api/v1/contacts/", "ordering="),
+        ("/api/v1/contacts/", "ordering=no&ordering=name"),
+        ("/api/v1/interactions/", "delivery_status="),
+        ("/api/v1/interactions/", "canceled="),
+        ("/api/v1/interactions/", "entry_no_from="),
+    ],
+)
+def test_an_empty_or_repeated_parameter_is_400_naming_it(admin_api, path, query):
+    response = admin_api.get(f"{path}?{query}")
+
+    assert response.status_code == 400
+    assert query.split("=")[0] in response.json()
+
+
+def test_an_empty_text_filter_is_no_filter(admin_api, person):
+    response = admin_api.get("/api/v1/contacts/?q=&city=")
+
+    assert response.status_code == 200
+    assert person.no in [contact["no"] for contact in response.json()["results"]]

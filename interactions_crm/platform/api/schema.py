@@ -211,6 +211,9 @@ class CrmAutoSchema(AutoSchema):
                 "The Idempotency-Key was already used with a different request.",
                 name="FieldErrors",
             )
+        # Answered by the HTTP server (gunicorn) before the application runs,
+        # so without a JSON body: a request line over its limit (4094 bytes).
+        errors["414"] = {"description": "The URL (request line) is too long."}
         errors["429"] = self._error("Too many requests; retry after Retry-After.")
         for code, response in errors.items():
             responses.setdefault(code, response)
