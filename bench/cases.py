@@ -18,7 +18,6 @@ from django.db import connection, transaction
 from django.http import HttpResponse
 from django.test import Client, override_settings
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 from bench import baseline
 from bench.dataset import Dataset, generated_rows
@@ -51,6 +50,7 @@ from interactions.services import (
     log_segment,
 )
 from interactions.views import EXPORT_COLUMNS, SORTS
+from interactions_crm.platform.api.auth import issue_token
 from interactions_crm.platform.keyset import encode_cursor
 
 API_LIST = "/api/v1/interactions/"
@@ -92,8 +92,7 @@ def bench_user() -> tuple[User, str]:
     user, _created = User.objects.get_or_create(
         username="bench", defaults={"is_staff": True, "is_superuser": True}
     )
-    token, _created = Token.objects.get_or_create(user=user)
-    return user, token.key
+    return user, issue_token(actor=None, user=user).key
 
 
 def make_context(dataset: Dataset, *, runs: int, heavy_runs: int) -> Context:

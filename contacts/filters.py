@@ -1,12 +1,9 @@
 """Contact filters shared by the contact list page and the REST API."""
 
-from typing import Any
-
 import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
-from django_filters.widgets import BooleanWidget
 
 from contacts.models import (
     BusinessRelation,
@@ -16,14 +13,7 @@ from contacts.models import (
     MailingGroup,
     Salesperson,
 )
-
-
-class YesNoAllWidget(BooleanWidget):
-    """``true``/``false`` like the API, with "All" for no filter."""
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs)
-        self.choices = (("", _("All")), ("true", _("Yes")), ("false", _("No")))
+from interactions_crm.platform.api.filters import StrictBooleanFilter
 
 
 class ContactFilterSet(django_filters.FilterSet):
@@ -89,9 +79,7 @@ class ContactFilterSet(django_filters.FilterSet):
         label=_("Mailing group"),
         empty_label=_("All"),
     )
-    privacy_blocked = django_filters.BooleanFilter(
-        label=_("Privacy blocked"), widget=YesNoAllWidget
-    )
+    privacy_blocked = StrictBooleanFilter(label=_("Privacy blocked"))
 
     class Meta:
         model = Contact

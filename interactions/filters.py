@@ -13,6 +13,10 @@ from interactions.models import (
     InitiatedBy,
     InteractionLogEntry,
 )
+from interactions_crm.platform.api.filters import (
+    StrictBooleanFilter,
+    StrictIntegerFilter,
+)
 
 
 class EntryFilterSet(django_filters.FilterSet):
@@ -49,7 +53,7 @@ class EntryFilterSet(django_filters.FilterSet):
         field_name="campaign__no", label=_("Campaign no."), lookup_expr="iexact"
     )
     segment_no = django_filters.CharFilter(label=_("Segment no."), lookup_expr="iexact")
-    logged_segment = django_filters.NumberFilter(
+    logged_segment = StrictIntegerFilter(
         field_name="logged_segment_id", label=_("Logged segment")
     )
     document_type = django_filters.ChoiceFilter(
@@ -71,12 +75,12 @@ class EntryFilterSet(django_filters.FilterSet):
     delivery_status = django_filters.ChoiceFilter(
         choices=DeliveryStatus.choices[1:], label=_("Delivery status")
     )
-    canceled = django_filters.BooleanFilter(label=_("Canceled"))
-    attempt_failed = django_filters.BooleanFilter(label=_("Attempt failed"))
-    entry_no_from = django_filters.NumberFilter(
+    canceled = StrictBooleanFilter(label=_("Canceled"))
+    attempt_failed = StrictBooleanFilter(label=_("Attempt failed"))
+    entry_no_from = StrictIntegerFilter(
         field_name="entry_no", lookup_expr="gte", label=_("Entry no. from")
     )
-    entry_no_to = django_filters.NumberFilter(
+    entry_no_to = StrictIntegerFilter(
         field_name="entry_no", lookup_expr="lte", label=_("Entry no. to")
     )
     q = django_filters.CharFilter(

@@ -13,6 +13,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 from rest_framework.views import APIView
 
@@ -23,6 +24,7 @@ from interactions.api import privacy as privacy_api
 from interactions.api.masterdata import SalespersonStatisticsView
 from interactions.api.template_content import TemplateContentViewSet
 from interactions_crm.platform.api.jobs import BackgroundJobViewSet
+from interactions_crm.platform.api.schema import enumerate_keys
 
 app_name = "api"
 
@@ -42,6 +44,21 @@ class NotFoundView(APIView):
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
         raise NotFound()
+
+
+class LiveSchemaView(SpectacularAPIView):
+    """The served schema, with the codes the code filters accept today
+    (``platform.api.schema.existing_keys``)."""
+
+    schema = None  # not an operation of the API it describes
+
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        token = enumerate_keys.set(True)
+        try:
+            response: Response = super().get(request, *args, **kwargs)
+        finally:
+            enumerate_keys.reset(token)
+        return response
 
 
 router = Router()
@@ -127,7 +144,7 @@ urlpatterns = [
         name="salesperson-statistics",
     ),
     path("outbox/bounces/", outbox_api.BounceView.as_view(), name="outbox-bounce"),
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("schema/", LiveSchemaView.as_view(), name="schema"),
     path(
         "docs/",
         SpectacularSwaggerSplitView.as_view(url_name="api:schema"),

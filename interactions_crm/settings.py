@@ -122,7 +122,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -398,9 +397,13 @@ REST_FRAMEWORK = {
     ],
     # Model permissions incl. view_* for reads, plus per-action custom ones.
     "DEFAULT_PERMISSION_CLASSES": [
-        "interactions_crm.platform.api.permissions.CrmPermissions"
+        "interactions_crm.platform.api.permissions.CrmPermissions",
+        # Last: the body matches the operation's schema (else 400).
+        "interactions_crm.platform.api.contract.MatchesContract",
     ],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": [
+        "interactions_crm.platform.api.filters.StrictFilterBackend"
+    ],
     # JSON in (one request format for clients generated from the schema); the
     # browsable API's raw-data form sends JSON too.
     "DEFAULT_PARSER_CLASSES": ["interactions_crm.platform.api.parsers.JSONParser"],

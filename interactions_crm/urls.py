@@ -10,12 +10,13 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.i18n import set_language
 
 from contacts import urls as contact_urls
 from interactions.web.contact_card import urls as contact_card_urls
 from interactions.web.unsubscribe import unsubscribe
+from interactions_crm.platform.api import errors as api_errors
 
 contact_pages = (
     contact_urls.urlpatterns + contact_card_urls.urlpatterns,
@@ -29,11 +30,20 @@ urlpatterns = [
     # The language switch also works on the login page.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("api/v1/", include("interactions_crm.api", namespace="api")),
+    # Any other URL under /api/ (another version, no trailing slash …): the
+    # API's JSON 404, also with DEBUG on.
+    re_path(r"^api/", api_errors.api_not_found),
     path("contacts/", include(contact_pages)),
     path("", include("interactions.urls")),
     # Public (no login, CSRF-exempt for RFC 8058 one-click): DOMAIN §12.
     path("unsubscribe/<str:token>/", unsubscribe, name="unsubscribe"),
 ]
+
+# Errors outside a DRF view: JSON under /api/, Django's pages elsewhere.
+handler400 = "interactions_crm.platform.api.errors.bad_request"
+handler403 = "interactions_crm.platform.api.errors.permission_denied"
+handler404 = "interactions_crm.platform.api.errors.page_not_found"
+handler500 = "interactions_crm.platform.api.errors.server_error"
 
 if settings.DEBUG:
     from django.conf.urls.static import static

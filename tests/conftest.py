@@ -3,8 +3,9 @@
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.db import connection
-from rest_framework.authtoken.models import Token
 
+from interactions_crm.platform.api.auth import issue_token
+from interactions_crm.platform.api.tokens import ApiToken
 from tests import factories
 
 STAFF_PERMISSIONS = [
@@ -116,9 +117,9 @@ def integrator(db):
 
 
 @pytest.fixture
-def integrator_token(integrator) -> Token:
+def integrator_token(integrator) -> ApiToken:
     """The integrator's API token (``Authorization: Token <key>``)."""
-    return Token.objects.create(user=integrator)
+    return issue_token(actor=None, user=integrator)
 
 
 @pytest.fixture

@@ -398,3 +398,7 @@ class IdempotencyKeyAdmin(NoCountAdmin[IdempotencyKey], ReadOnlyAdmin[Idempotenc
     list_filter = ["status_code", "created_at"]
     search_fields = ["=key", "user__username"]
     list_select_related = ["user"]
+
+
+# API tokens: their admin lives with their hashing (issue #11).
+from interactions_crm.platform.api import token_admin  # noqa: E402,F401

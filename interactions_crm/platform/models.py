@@ -193,3 +193,8 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+# API tokens are defined with their hashing (issue #11); imported here so that
+# the platform app owns the model and its migrations.
+from interactions_crm.platform.api.tokens import ApiToken  # noqa: E402,F401

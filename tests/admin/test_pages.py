@@ -12,7 +12,6 @@ from django.apps import apps
 from django.contrib import admin
 from django.test import RequestFactory
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 
 from contacts.models import ContactBusinessRelation
 from interactions.models import OptOutMethod
@@ -28,6 +27,7 @@ from interactions.services.segments import (
     log_segment,
     save_criteria,
 )
+from interactions_crm.platform.api.auth import issue_token
 from interactions_crm.platform.models import IdempotencyKey
 from interactions_crm.platform.tasks import run_job_task
 from tests import factories
@@ -77,7 +77,7 @@ def one_of_each(admin_user):
     IdempotencyKey.objects.create(
         user=admin_user, key="k-1", fingerprint="f" * 64, status_code=201
     )
-    Token.objects.create(user=admin_user)
+    issue_token(actor=None, user=admin_user)
     for description in ("Logged", "Open"):
         segment = create_segment(
             actor=admin_user,

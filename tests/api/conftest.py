@@ -4,8 +4,9 @@ from collections.abc import Callable
 
 import pytest
 from django.core.cache import cache
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
+
+from interactions_crm.platform.api.auth import issue_token
 
 
 @pytest.fixture(autouse=True)
@@ -18,7 +19,7 @@ def _fresh_throttle_counters():
 
 def token_client(user) -> APIClient:
     """A client that authenticates as ``user`` with an API token."""
-    token, _created = Token.objects.get_or_create(user=user)
+    token = issue_token(actor=None, user=user)
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
     return client

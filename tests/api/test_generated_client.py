@@ -18,9 +18,9 @@ from types import ModuleType
 
 import pytest
 from django.core.management import call_command
-from rest_framework.authtoken.models import Token
 
 from interactions.models import DocumentTemplateSetup, InteractionLogEntry
+from interactions_crm.platform.api.auth import issue_token
 from tests import factories
 from tests.conftest import grant
 
@@ -98,8 +98,8 @@ def erp_world(transactional_db, integrator):
     )
     return {
         "customer": customer,
-        "erp_token": Token.objects.create(user=integrator).key,
-        "admin_token": Token.objects.create(user=administrator).key,
+        "erp_token": issue_token(actor=None, user=integrator).key,
+        "admin_token": issue_token(actor=None, user=administrator).key,
     }
 
 

@@ -1,13 +1,11 @@
-"""Integrator group, API tokens in admin, throttling, the public contract."""
+"""Integrator group, throttling, the public contract (tokens: test_tokens.py)."""
 
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
-from rest_framework.authtoken.models import Token
 from rest_framework.throttling import ScopedRateThrottle, UserRateThrottle
 
 from interactions_crm.platform.api.permissions import INTEGRATOR_PERMISSIONS
-from tests.api.conftest import token_client
 
 pytestmark = pytest.mark.django_db
 
@@ -45,34 +43,6 @@ def test_integrator_reaches_what_an_erp_needs(integrator_api, method, path, allo
     response = getattr(integrator_api, method)(path, {}, format="json")
 
     assert (response.status_code != 403) is allowed
-
-
-def test_admin_creates_and_revokes_a_users_token(client, admin_user, integrator):
-    client.force_login(admin_user)
-
-    created = client.post("/admin/authtoken/tokenproxy/add/", {"user": integrator.pk})
-    token = Token.objects.get(user=integrator)
-    api = token_client(integrator)
-    before = api.get("/api/v1/contacts/")
-    revoked = client.post(
-        f"/admin/authtoken/tokenproxy/{integrator.pk}/delete/", {"post": "yes"}
-    )
-    after = api.get("/api/v1/contacts/")
-
-    assert created.status_code == 302
-    assert before.status_code == 200
-    assert revoked.status_code == 302
-    assert not Token.objects.filter(key=token.key).exists()
-    assert after.status_code == 401
-
-
-def test_token_admin_lists_tokens(client, admin_user, integrator_token):
-    client.force_login(admin_user)
-
-    response = client.get("/admin/authtoken/tokenproxy/")
-
-    assert response.status_code == 200
-    assert b"erp" in response.content
 
 
 def test_users_are_throttled(integrator_api, monkeypatch):

@@ -19,12 +19,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import NON_FIELD_ERRORS, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, IntegrityError
 from django.db.models import ProtectedError, RestrictedError
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django.views import defaults
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -144,3 +149,64 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             status=status.HTTP_409_CONFLICT,
         )
     return drf_exception_handler(exc, context)
+
+
+# --- Django's error views: JSON under the API's prefix ----------------------
+#
+# Errors raised before a DRF view runs (an unknown URL, a body over
+# DATA_UPLOAD_MAX_MEMORY_SIZE, a server error outside the view) are answered by
+# Django's handler views, which render HTML. Under /api/ a client expects JSON
+# with the documented {"detail": …}, so these wrap Django's defaults (the
+# staff site keeps its HTML pages).
+
+API_PREFIX = "/api/"
+
+
+def is_api_request(request: HttpRequest) -> bool:
+    return request.path.startswith(API_PREFIX)
+
+
+def _json_error(status_code: int, detail: Any) -> JsonResponse:
+    return JsonResponse({"detail": str(detail)}, status=status_code)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """400 — or 413 for a body over the size limit — as JSON under /api/."""
+    if not is_api_request(request):
+        return defaults.bad_request(request, exception)
+    if isinstance(exception, RequestDataTooBig):
+        return _json_error(
+            status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+            _("The request body is larger than %(limit)d bytes.")
+            % {"limit": settings.DATA_UPLOAD_MAX_MEMORY_SIZE},
+        )
+    return _json_error(status.HTTP_400_BAD_REQUEST, _("Bad request."))
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if not is_api_request(request):
+        return defaults.permission_denied(request, exception)
+    return _json_error(
+        status.HTTP_403_FORBIDDEN, exceptions.PermissionDenied.default_detail
+    )
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if not is_api_request(request):
+        return defaults.page_not_found(request, exception)
+    return _json_error(status.HTTP_404_NOT_FOUND, exceptions.NotFound.default_detail)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    if not is_api_request(request):
+        return defaults.server_error(request)
+    return _json_error(
+        status.HTTP_500_INTERNAL_SERVER_ERROR, _("A server error occurred.")
+    )
+
+
+@login_not_required  # an API client authenticates by token, never by login page
+@csrf_exempt
+def api_not_found(request: HttpRequest) -> HttpResponse:
+    """A URL under /api/ that no API view serves: the API's JSON 404."""
+    return _json_error(status.HTTP_404_NOT_FOUND, exceptions.NotFound.default_detail)

@@ -63,13 +63,13 @@ class KeysetPagination(BasePagination):
         return orderings
 
     def get_page_size(self, request: Request) -> int:
-        raw = request.query_params.get(self.page_size_query_param)
-        if raw is None or raw == "":
+        values = request.query_params.getlist(self.page_size_query_param)
+        if not values:
             return self.page_size
-        try:
-            size = int(raw)
-        except ValueError:
-            size = 0
+        # Exactly one whole number in ASCII digits: no "", " 5", "+5", "٥",
+        # and no second page_size that would silently win.
+        raw = values[0]
+        size = int(raw) if len(values) == 1 and raw.isascii() and raw.isdigit() else 0
         if not 1 <= size <= self.max_page_size:
             raise ValidationError(
                 {
@@ -83,10 +83,11 @@ class KeysetPagination(BasePagination):
 
     def get_ordering(self, request: Request, view: Any) -> tuple[str, tuple[str, ...]]:
         orderings = self.get_orderings(view)
-        name = request.query_params.get(self.ordering_query_param) or next(
-            iter(orderings)
-        )
-        if name not in orderings:
+        values = request.query_params.getlist(self.ordering_query_param)
+        # Left out: the first ordering. Given: exactly one of the enum ("" and
+        # a second ordering are refused, as the schema's enum says).
+        name = values[0] if values else next(iter(orderings))
+        if name not in orderings or len(values) > 1:
             raise ValidationError(
                 {
                     self.ordering_query_param: [

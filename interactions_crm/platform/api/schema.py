@@ -8,11 +8,18 @@ Schemathesis' conformance checks, then know every status code the API can
 return.
 """
 
+import contextvars
 from typing import Any
 
+from django.db.models import QuerySet
+from django_filters import ModelChoiceFilter
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent
 from drf_spectacular.utils import Direction, OpenApiParameter
+from rest_framework import serializers
+
+from interactions_crm.platform.api.contract import REQUEST_SERIALIZERS
+from interactions_crm.platform.api.filters import SCHEMA_RANGE, StrictIntegerFilter
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 # Set on every 201 by ``interactions_crm.platform.api.responses.created``.
@@ -33,6 +40,45 @@ FIELD_ERRORS_SCHEMA = {
         'whole under "detail".'
     ),
 }
+
+
+# A code filter (``?business_relation=CUST``) accepts only the codes that
+# exist, which a plain "string" does not say. The schema served at
+# /api/v1/schema/ (``interactions_crm.api.LiveSchemaView``) enumerates the
+# existing codes while the table is small, so clients, Swagger UI and
+# Schemathesis know exactly which values the server accepts; larger tables
+# stay "string" (an unknown code is a 400 naming the parameter). The schema
+# written offline (``manage.py spectacular``: the stored contract, generated
+# clients) and the contract check (contract.py, which lives as long as the
+# process) do not freeze today's codes. Body fields are never enumerated: a
+# client generated from the schema would refuse a code added after it was
+# generated.
+MAX_ENUMERATED_KEYS = 500
+enumerate_keys = contextvars.ContextVar("enumerate_keys", default=False)
+
+
+def existing_keys(queryset: QuerySet[Any] | None, field: str) -> list[str] | None:
+    """The keys of ``queryset``'s rows, or None (none, too many, or off)."""
+    if queryset is None or not enumerate_keys.get():
+        return None
+    values = list(
+        queryset.order_by(field).values_list(field, flat=True)[
+            : MAX_ENUMERATED_KEYS + 1
+        ]
+    )
+    if not values or len(values) > MAX_ENUMERATED_KEYS:
+        return None
+    return [str(value) for value in values]
+
+
+def decimal_pattern(field: serializers.DecimalField) -> str:
+    """A decimal of the field's size, unsigned when it cannot be negative."""
+    places = field.decimal_places or 0
+    whole = (field.max_digits or 30) - places
+    sign = "" if field.min_value is not None and field.min_value >= 0 else "-?"
+    if not places:
+        return rf"^{sign}\d{{1,{whole}}}$"
+    return rf"^{sign}(?:\d{{1,{whole}}}(?:\.\d{{0,{places}}})?|\.\d{{1,{places}}})$"
 
 
 def is_idempotent(view: Any, method: str) -> bool:
@@ -70,12 +116,53 @@ class CrmAutoSchema(AutoSchema):
             return f"{basename}_{action}".replace("-", "_")
         return super().get_operation_id()
 
+    def _get_filter_parameters(self) -> list[dict[str, Any]]:
+        """Filter parameters, with the range a strict integer filter accepts."""
+        # drf-spectacular leaves AutoSchema's helpers unannotated.
+        parameters: list[dict[str, Any]] = super()._get_filter_parameters()  # type: ignore[no-untyped-call]
+        filterset = getattr(self.view, "filterset_class", None)
+        filters = getattr(filterset, "base_filters", {})
+        for parameter in parameters:
+            filter_ = filters.get(parameter.get("name"))
+            if isinstance(filter_, StrictIntegerFilter):
+                parameter["schema"] = {"type": "integer", **SCHEMA_RANGE}
+            elif isinstance(filter_, ModelChoiceFilter):
+                to_field = filter_.extra.get("to_field_name") or "pk"
+                keys = existing_keys(filter_.queryset, to_field)
+                if keys:
+                    parameter["schema"] = {**parameter["schema"], "enum": keys}
+        return parameters
+
+    def _map_serializer_field(
+        self, field: Any, direction: Direction, bypass_extensions: bool = False
+    ) -> dict[str, Any]:
+        """A decimal's pattern says exactly what the field accepts.
+
+        drf-spectacular's pattern for a decimal sent as a string allows a sign
+        whatever ``min_value`` says, and ``""`` or ``"."``, which are not
+        numbers; the contract check would let those through to the field.
+        """
+        # drf-spectacular leaves AutoSchema's helpers unannotated.
+        result: dict[str, Any] = super()._map_serializer_field(  # type: ignore[no-untyped-call]
+            field, direction, bypass_extensions
+        )
+        if isinstance(field, serializers.DecimalField) and "pattern" in result:
+            result = {**result, "pattern": decimal_pattern(field)}
+        return result
+
     def get_override_parameters(self) -> list[Any]:
         parameters = list(super().get_override_parameters())
         if is_idempotent(self.view, self.method):
             parameters.append(
                 OpenApiParameter(
                     IDEMPOTENCY_HEADER,
+                    # What idempotency.py accepts: 1 to 255 characters, not all blank.
+                    type={
+                        "type": "string",
+                        "minLength": 1,
+                        "maxLength": 255,
+                        "pattern": r"\S",
+                    },
                     location=OpenApiParameter.HEADER,
                     required=False,
                     description=(
@@ -87,6 +174,18 @@ class CrmAutoSchema(AutoSchema):
                 )
             )
         return parameters
+
+    def _get_request_body(self, direction: Direction = "request") -> Any:
+        """A PUT replaces the resource: its body is required (else 400).
+
+        Also notes the operation's input serializer for the contract check
+        (:mod:`.contract`), which adds its messages to a refusal.
+        """
+        REQUEST_SERIALIZERS[(self.path, self.method)] = self.get_request_serializer()
+        body = super()._get_request_body(direction)  # type: ignore[no-untyped-call]
+        if body is not None and self.method == "PUT":
+            body["required"] = True
+        return body
 
     def _get_response_bodies(self, direction: Direction = "response") -> dict[str, Any]:
         responses = super()._get_response_bodies(direction)
@@ -114,6 +213,9 @@ class CrmAutoSchema(AutoSchema):
                 "The Idempotency-Key was already used with a different request.",
                 name="FieldErrors",
             )
+        # Answered by the HTTP server (gunicorn) before the application runs,
+        # so without a JSON body: a request line over its limit (4094 bytes).
+        errors["414"] = {"description": "The URL (request line) is too long."}
         errors["429"] = self._error("Too many requests; retry after Retry-After.")
         for code, response in errors.items():
             responses.setdefault(code, response)

@@ -27,10 +27,11 @@ from django.contrib.auth.models import AbstractBaseUser
 from rest_framework import exceptions, throttling
 from rest_framework.authentication import (
     BaseAuthentication,
-    TokenAuthentication,
     get_authorization_header,
 )
 from rest_framework.request import Request
+
+from interactions_crm.platform.api.auth import ApiTokenAuthentication
 
 # Set on the Django request once AnonymousRateLimit has counted it, so the
 # AnonRateThrottle of a view that allows anonymous access does not count it
@@ -89,8 +90,8 @@ class AuthFailureThrottle(ClientHistoryMixin):
         self.throttle_success()  # records "now" in the history
 
 
-class ThrottledTokenAuthentication(TokenAuthentication):
-    """DRF's token authentication, refusing clients that guess tokens."""
+class ThrottledTokenAuthentication(ApiTokenAuthentication):
+    """The hashed-token authentication, refusing clients that guess tokens."""
 
     def authenticate(self, request: Request) -> tuple[AbstractBaseUser, Any] | None:
         parts = get_authorization_header(request).split()
