@@ -312,6 +312,7 @@ class SalespersonStatisticsView(generics.GenericAPIView[Salesperson]):
     """
 
     queryset = Salesperson.objects.all()
+    serializer_class = StatisticsSerializer
 
     @extend_schema(
         operation_id="salesperson_statistics",

@@ -65,6 +65,7 @@ class PersonalDataView(APIView):
 
     @extend_schema(
         operation_id="contacts_personal_data_retrieve",
+        request=None,
         responses={
             (200, "application/zip"): OpenApiResponse(
                 OpenApiTypes.BINARY,

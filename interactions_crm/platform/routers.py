@@ -37,7 +37,7 @@ REPLICA = "replica"
 PRIMARY_ONLY_APPS = frozenset(
     {"sessions", "authtoken", "django_cache", "django_tasks_database"}
 )
-PRIMARY_ONLY_MODELS = frozenset({"platform.idempotencykey"})
+PRIMARY_ONLY_MODELS = frozenset({"platform.idempotencykey", "platform.apitoken"})
 
 
 def in_transaction_on_primary() -> bool:

@@ -17,11 +17,12 @@ from django.db import connections, router, transaction
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django_tasks_db.models import DBTaskResult
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from contacts.models import Contact, Salesperson
 from interactions_crm.platform import middleware
+from interactions_crm.platform.api.auth import issue_token
+from interactions_crm.platform.api.tokens import ApiToken
 from interactions_crm.platform.models import IdempotencyKey
 from interactions_crm.platform.routers import PRIMARY, REPLICA
 from tests import factories
@@ -114,7 +115,7 @@ def test_reads_inside_a_transaction_go_to_the_primary(replica_reads, staff_user)
     "model",
     [
         Session,
-        Token,
+        ApiToken,
         IdempotencyKey,
         DBTaskResult,
         DatabaseCache("crm_cache", {}).cache_model_class,
@@ -162,7 +163,7 @@ def test_replica_is_never_migrated(replica_reads):
 
 def api_client(user) -> APIClient:
     client = APIClient()
-    token, _created = Token.objects.get_or_create(user=user)
+    token = issue_token(actor=None, user=user, name="test")
     client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
     return client
 
@@ -207,8 +208,8 @@ def test_api_reads_use_the_replica_and_writes_then_reads_the_primary(
     assert (listed.status_code, created.status_code) == (200, 201)
     # A plain read: the list from the replica, the token from the primary.
     assert touches(list_replica, table) and not touches(list_primary, table)
-    assert touches(list_primary, "authtoken_token")
-    assert not touches(list_replica, "authtoken_token")
+    assert touches(list_primary, "platform_apitoken")
+    assert not touches(list_replica, "platform_apitoken")
     # The write and everything it read: the primary only.
     assert touches(create_primary, table) and create_replica == []
     # Read-your-writes: the writer's next list comes from the primary and

@@ -7,10 +7,10 @@ process and sees them counted here.
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 from rest_framework.throttling import SimpleRateThrottle
 
+from interactions_crm.platform.api.auth import issue_token
 from tests.ops.support import run
 
 pytestmark = pytest.mark.django_db
@@ -146,7 +146,7 @@ def test_the_database_cache_holds_the_counters_too(rates, settings, integrator):
         }
     }
     call_command("createcachetable", verbosity=0)
-    Token.objects.create(user=integrator)
+    issue_token(actor=None, user=integrator, name="test")
     guesser = with_token("0" * 40)
 
     answers = [guesser.get(CONTACTS).status_code for _ in range(4)]
@@ -166,7 +166,7 @@ def test_redis_holds_the_counters_for_every_process(rates, settings, integrator)
             "KEY_PREFIX": prefix,
         }
     }
-    Token.objects.create(user=integrator)
+    issue_token(actor=None, user=integrator, name="test")
     guesser = with_token("0" * 40)
 
     answers = [guesser.get(CONTACTS).status_code for _ in range(4)]

@@ -251,7 +251,12 @@ class SegmentViewSet(
         request=SegmentContentSerializer,
         responses=SegmentContentSerializer,
     )
-    @action(detail=True, methods=["get", "put"], url_path="contents")
+    @action(
+        detail=True,
+        methods=["get", "put"],
+        url_path="contents",
+        pagination_class=None,  # all languages at once, as the schema says
+    )
     def contents(self, request: Request, no: str) -> Response:
         """The segment's content per language; PUT sets one language's.
 
