@@ -30,6 +30,7 @@ from rest_framework.test import APIClient
 
 from interactions.api.common import MAX_BULK_ENTRIES
 from interactions.models import (
+    Campaign,
     InteractionLogEntry,
     LoggedSegment,
     Segment,
@@ -95,6 +96,22 @@ PAGE_EXPECTATIONS: dict[str, tuple[int, int, int, int, int]] = {
     "interactions:segment-delete": (302, 403, 405, 403, 405),
     "interactions:loggedsegment-list": (302, 403, 200, 403, 200),
     "interactions:loggedsegment-bulk": (302, 403, 405, 403, 405),
+    # Added with statistics, the outbox, a person's data, job cancel (issues #9–#11).
+    "interactions:job-cancel": (302, 403, 403, 403, 405),
+    "interactions:segment-header-defaults": (302, 403, 200, 403, 200),
+    "interactions:contact-personal-data": (302, 403, 403, 403, 200),
+    "interactions:contact-personal-data-export": (302, 403, 403, 403, 405),
+    "interactions:contact-erase": (302, 403, 403, 403, 200),
+    "interactions:outbox": (302, 403, 403, 403, 200),
+    "interactions:outbox-action": (302, 403, 403, 403, 405),
+    "interactions:campaign-list": (302, 403, 200, 200, 200),
+    "interactions:campaign-detail": (302, 403, 200, 200, 200),
+    "interactions:template-list": (302, 403, 200, 200, 200),
+    "interactions:template-detail": (302, 403, 200, 200, 200),
+    "interactions:group-list": (302, 403, 200, 200, 200),
+    "interactions:group-detail": (302, 403, 200, 200, 200),
+    "interactions:salesperson-list": (302, 403, 200, 200, 200),
+    "interactions:salesperson-detail": (302, 403, 200, 200, 200),
 }
 
 # --- API operations: the answer per persona ---------------------------------
@@ -210,6 +227,31 @@ API_EXPECTATIONS: dict[str, tuple[Outcome, Outcome, Outcome, Outcome, Outcome]] 
     "segment_line_update": (401, 403, OK, 403, OK),
     "segment_line_partial_update": (401, 403, OK, 403, OK),
     "segment_line_destroy": (401, 403, OK, 403, OK),
+    # Added with statistics, the outbox, a person's data, jobs, segment content.
+    "outbox_message_list": (401, 403, 403, 403, OK),
+    "outbox_bounces_create": (401, 403, 403, 403, OK),
+    "outbox_message_summary": (401, 403, 403, 403, OK),
+    "campaign_statistics": (401, 403, OK, OK, OK),
+    "contacts_erase_create": (401, 403, 403, 403, OK),
+    "contacts_personal_data_retrieve": (401, 403, 403, 403, OK),
+    "interaction_group_statistics": (401, 403, OK, OK, OK),
+    "interaction_template_statistics": (401, 403, OK, OK, OK),
+    "interaction_template_content_list": (401, 403, 403, 403, OK),
+    "interaction_template_content_create": (401, 403, 403, 403, OK),
+    "job_cancel": (401, 404, 404, 404, OK),
+    "job_resume": (401, 404, 404, 404, 409),
+    "outbox_message_retrieve": (401, 403, 403, 403, OK),
+    "outbox_message_cancel": (401, 403, 403, 403, OK),
+    "outbox_message_retry": (401, 403, 403, 403, OK),
+    "salesperson_statistics": (401, 403, OK, OK, OK),
+    "segments_contents_list": (401, 403, OK, 403, OK),
+    "segments_contents_update": (401, 403, OK, 403, OK),
+    "segment_reuse_criteria": (401, 403, OK, 403, OK),
+    "segment_save_criteria": (401, 403, OK, 403, OK),
+    "interaction_template_content_retrieve": (401, 403, 403, 403, OK),
+    "interaction_template_content_update": (401, 403, 403, 403, OK),
+    "interaction_template_content_partial_update": (401, 403, 403, 403, OK),
+    "interaction_template_content_destroy": (401, 403, 403, 403, OK),
 }
 
 
@@ -248,9 +290,19 @@ def api_operations() -> list[tuple[str, str, str]]:
 
 
 @pytest.fixture
-def world(db, settings) -> dict[str, Any]:
+def world(db, settings, monkeypatch) -> dict[str, Any]:
     """The demo data, the personas' users and sample keys for every URL."""
     settings.TASKS_BACKEND = "django.tasks.backends.dummy.DummyBackend"
+    # Hundreds of calls per persona: the rate limits are not what this tests.
+    from django.core.cache import cache
+    from rest_framework.throttling import SimpleRateThrottle
+
+    monkeypatch.setattr(
+        SimpleRateThrottle,
+        "THROTTLE_RATES",
+        dict.fromkeys(SimpleRateThrottle.THROTTLE_RATES, "1000000/min"),
+    )
+    cache.clear()
     call_command("seed_demo", "--force", verbosity=0)
     users = {
         "outsider": factories.UserFactory(username="m-outsider"),
@@ -273,8 +325,29 @@ def world(db, settings) -> dict[str, Any]:
     job = start_delete_canceled_job(
         actor=users["admin"], filters=CanceledEntryFilter(contact=entry.contact)
     )
+    from interactions.models import OutboxMessage, TemplateContent
+    from interactions.models.outbox import OutboxStatus
+
+    content = TemplateContent.objects.select_related("template").first()
+    message = OutboxMessage.objects.create(
+        entry=entry,
+        account="default",
+        purpose="service",
+        recipient="matrix@example.no",
+        from_email="crm@example.no",
+        subject="Matrix",
+        message_id="<matrix@crm.example>",
+        status=OutboxStatus.FAILED,
+    )
+    campaign = Campaign.objects.first()
     keys = {
         "contacts": {"no": entry.contact.no},
+        "interactions:contact": {"no": entry.contact.no},
+        "interactions:outbox": {"pk": message.pk, "action": "retry"},
+        "interactions:campaign": {"key": campaign.no},
+        "interactions:template": {"key": entry.template.code},
+        "interactions:group": {"key": entry.template.group.code},
+        "interactions:salesperson": {"key": entry.salesperson.code},
         "interactions:segment": {
             "no": segment.no,
             "line_id": segment.lines.first().pk,
@@ -291,6 +364,9 @@ def world(db, settings) -> dict[str, Any]:
             "segment_no": segment.no,
         },
         "line": segment.lines.first().pk,
+        "outbox": message.pk,
+        "template_code": content.template.code,
+        "language": content.language or "-",
     }
     return {
         "users": users,
@@ -349,6 +425,11 @@ def api_path(world: dict[str, Any], operation_id: str, template: str) -> str:
         values["id"] = world["keys"]["line"]
     if "{code}" in template:
         values["code"] = master_data_code(operation_id)
+    if "/outbox/" in template:
+        values["id"] = world["keys"]["outbox"]
+    if "{template_code}" in template:
+        values["template_code"] = world["keys"]["template_code"]
+        values["language"] = world["keys"]["language"]
     path = template
     for name, value in values.items():
         path = path.replace("{" + name + "}", str(value))
