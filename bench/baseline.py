@@ -14,9 +14,9 @@ from rest_framework import viewsets
 from rest_framework.pagination import PageNumberPagination
 
 from interactions.api import entries
+from interactions.api.entries.serializers import InteractionLogEntrySerializer
 from interactions.filters import EntryFilterSet
 from interactions.models import InteractionLogEntry
-from interactions.serializers import InteractionLogEntrySerializer
 from interactions_crm import urls as application_urls
 
 URL = "/baseline/interactions/"

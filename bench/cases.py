@@ -44,12 +44,12 @@ from interactions.models import (
     LoggedSegment,
     Segment,
 )
+from interactions.selectors.log import EXPORT_COLUMNS, SORTS
 from interactions.services import (
     CanceledEntryFilter,
     delete_canceled_entries,
     log_segment,
 )
-from interactions.views import EXPORT_COLUMNS, SORTS
 from interactions_crm.platform.api.auth import issue_token
 from interactions_crm.platform.keyset import encode_cursor
 

@@ -5,8 +5,9 @@ dry run of ``delete_canceled_entries``) → delete now, or as a background job
 when ``runs_in_background`` says the run is too large for a request (the one
 decision staff pages, admin and API share).
 
-The filters are the staff page's :class:`~interactions.forms.DeleteCanceledForm`
-(its range checks and its filter object) with admin widgets: related rows are
+The filters are the staff page's
+:class:`~interactions.web.delete_canceled.DeleteCanceledForm` (its range
+checks and its filter object) with admin widgets: related rows are
 chosen with the admin's autocomplete instead of typed as codes.
 """
 
@@ -25,7 +26,6 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from contacts.models import Contact, Salesperson
-from interactions.forms import DeleteCanceledForm
 from interactions.models import (
     Campaign,
     InteractionGroup,
@@ -39,6 +39,7 @@ from interactions.services.delete_canceled import (
     preview_delete_canceled,
 )
 from interactions.services.jobs import runs_in_background
+from interactions.web.delete_canceled import DeleteCanceledForm
 from interactions_crm.platform.actors import user_or_none
 from interactions_crm.platform.admin import add_validation_error
 

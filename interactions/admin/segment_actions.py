@@ -3,7 +3,7 @@
 Each is a small form page linked from the segment's page: add, reduce and
 refine contacts, go back, save and reuse criteria, reuse a logged segment,
 and log the segment. The forms are the staff pages' own
-(:mod:`interactions.forms_segments`); the admin page holds one form, so its
+(:mod:`interactions.web.segments.forms`); the admin page holds one form, so its
 fields are posted without the staff pages' prefixes. "Go back" and "log" are
 changelist actions too.
 
@@ -27,13 +27,6 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from interactions.forms_segments import (
-    CriteriaForm,
-    LogSegmentForm,
-    ReuseCriteriaForm,
-    ReuseLoggedSegmentForm,
-    SaveCriteriaForm,
-)
 from interactions.models import LoggedSegment, Segment, SegmentCriteriaAction
 from interactions.selectors.segments import CriteriaOutcome
 from interactions.services.jobs import runs_in_background
@@ -47,6 +40,13 @@ from interactions.services.segments import (
     reuse_logged_segment,
     save_criteria,
     start_log_segment_job,
+)
+from interactions.web.segments.forms import (
+    CriteriaForm,
+    LogSegmentForm,
+    ReuseCriteriaForm,
+    ReuseLoggedSegmentForm,
+    SaveCriteriaForm,
 )
 from interactions_crm.platform.actors import user_or_none
 from interactions_crm.platform.admin import add_validation_error, error_text

@@ -4,7 +4,7 @@ Every write calls a segment service:
 
 * the header → ``create_segment`` / ``update_segment_header`` (with "update
   lines"), deletion → ``delete_segment``; the form is the staff pages'
-  :class:`~interactions.forms_segments.SegmentHeaderForm` with admin widgets;
+  :class:`~interactions.web.segments.forms.SegmentHeaderForm` with admin widgets;
 * lines inline → ``update_segment_line``; a new row →
   ``add_contact_to_segment``, a deleted row → ``remove_contact_from_segment``
   (criteria actions, so "go back" undoes them too);
@@ -27,7 +27,6 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from interactions.admin.segment_actions import SegmentActionsMixin
-from interactions.forms_segments import CREATE_FIELDS, SegmentHeaderForm
 from interactions.models import (
     SavedCriteria,
     Segment,
@@ -46,6 +45,7 @@ from interactions.services.segments import (
     update_segment_line,
 )
 from interactions.services.segments.header import set_segment_content
+from interactions.web.segments.forms import CREATE_FIELDS, SegmentHeaderForm
 from interactions_crm.platform.actors import user_or_none
 from interactions_crm.platform.admin import ServiceAdmin, mark_formsets_handled
 

@@ -13,8 +13,9 @@ from contacts.admin import ContactsMasterDataAdmin
 from contacts.models import Salesperson
 from interactions.admin.delete_canceled import DeleteCanceledAdminForm
 from interactions.admin.segments import SegmentAdmin
-from interactions.forms import DeleteCanceledForm
-from interactions.forms_segments import (
+from interactions.services.segments import create_segment
+from interactions.web.delete_canceled import DeleteCanceledForm
+from interactions.web.segments.forms import (
     CriteriaForm,
     LogSegmentForm,
     ReuseCriteriaForm,
@@ -22,7 +23,6 @@ from interactions.forms_segments import (
     SaveCriteriaForm,
     SegmentHeaderForm,
 )
-from interactions.services.segments import create_segment
 
 PACKAGES = ("contacts", "interactions", "interactions_crm")
 

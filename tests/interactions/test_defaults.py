@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from contacts.models import CorrespondenceType
 from interactions.services import interaction_defaults, select_content
-from interactions.services.entries import round_up_to_minute
+from interactions.services.defaults import round_up_to_minute
 from tests import factories
 
 

@@ -10,10 +10,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from interactions import wizard
 from interactions.models import InteractionLogEntry
 from interactions.services.outbox import run_worker
 from interactions.web.wizard import forms
+from interactions.web.wizard import state as wizard
 from tests import factories
 from tests.conftest import grant
 from tests.factories import make_entry

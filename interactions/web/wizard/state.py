@@ -36,7 +36,7 @@ from interactions.services import (
     render_content,
     resume_interaction,
 )
-from interactions.services.entries import round_up_to_minute
+from interactions.services.defaults import round_up_to_minute
 from interactions.web.wizard.forms import (
     ContactStepForm,
     ContentStepForm,
