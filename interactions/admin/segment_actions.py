@@ -269,6 +269,7 @@ class SegmentActionsMixin(admin.ModelAdmin[Segment]):
                 segment=segment,
                 actor=user_or_none(request.user),
                 saved=form.cleaned_data["saved"],
+                replace=form.cleaned_data["replace"],
             )
             return outcome.message()
 

@@ -309,6 +309,14 @@ class ReuseCriteriaSerializer(serializers.Serializer[Any]):
     """Input of ``reuse_criteria``: the saved criteria's code."""
 
     code = by_key(SavedCriteria, "code")
+    replace = serializers.BooleanField(
+        default=False,
+        help_text=_(
+            "Required when the segment already has lines or criteria actions: "
+            "reusing criteria deletes them and replays the saved steps. Without "
+            "it such a segment is refused (400, the counts in the message)."
+        ),
+    )
 
 
 class FollowUpSegmentSerializer(serializers.Serializer[Any]):

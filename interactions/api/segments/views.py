@@ -307,7 +307,10 @@ class SegmentViewSet(
     @extend_schema(request=ReuseCriteriaSerializer, responses=CriteriaOutcomeSerializer)
     @action(detail=True, methods=["post"], url_path="reuse-criteria")
     def reuse_criteria(self, request: Request, no: str) -> Response:
-        """Replay saved criteria on this segment; what the actions did, by reason."""
+        """Replay saved criteria on this segment; what the actions did, by reason.
+
+        A segment with lines or criteria actions is refused unless
+        ``replace`` is true: reusing criteria replaces them."""
         segment = self.get_object()
         serializer = ReuseCriteriaSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -315,6 +318,7 @@ class SegmentViewSet(
             segment=segment,
             actor=user_or_none(request.user),
             saved=serializer.validated_data["code"],
+            replace=serializer.validated_data["replace"],
         )
         return Response(outcome.as_data())
 

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from contacts.models import Contact
 from interactions.criteria import clean_criteria
@@ -542,17 +543,54 @@ def _replay(segment: Segment, actor: Actor, step: dict[str, Any]) -> Performed:
     )
 
 
+def _replace_warning(segment: Segment, saved: SavedCriteria) -> str:
+    """What reusing ``saved`` on ``segment`` replaces, with the counts."""
+    lines = segment.lines.count()
+    actions = segment.criteria_actions.count()
+    return _(
+        "Segment %(no)s already has %(lines)s and %(actions)s. Reusing criteria "
+        "%(code)s deletes them and replays its %(steps)s; confirm to replace them."
+    ) % {
+        "no": segment.no,
+        "lines": ngettext("%(count)d line", "%(count)d lines", lines)
+        % {"count": lines},
+        "actions": ngettext(
+            "%(count)d criteria action", "%(count)d criteria actions", actions
+        )
+        % {"count": actions},
+        "code": saved.code,
+        "steps": ngettext("%(count)d step", "%(count)d steps", len(saved.actions))
+        % {"count": len(saved.actions)},
+    }
+
+
 def reuse_criteria(
-    *, segment: Segment, actor: Actor, saved: SavedCriteria
+    *,
+    segment: Segment,
+    actor: Actor,
+    saved: SavedCriteria,
+    replace: bool = False,
 ) -> CriteriaOutcome:
     """Replay saved criteria on ``segment``; return what the actions did.
 
-    Each saved action is recorded again on this segment, so "go back" undoes
-    the replayed steps one at a time. All or nothing. The outcome adds up the
-    actions' counts by reason (``changed``: lines added or removed).
+    Reusing criteria replaces what the segment holds (NAV warns first): a
+    segment that already has lines or criteria actions is refused, with a
+    message on ``replace`` naming how many of each would go, unless
+    ``replace`` is true. Then its lines and criteria actions are deleted and
+    the saved actions replayed; each is recorded again on this segment, so
+    "go back" undoes the replayed steps one at a time (the replaced lines do
+    not come back). All or nothing. The outcome adds up the actions' counts
+    by reason (``changed``: lines added or removed by the replay).
     """
     with transaction.atomic():
         segment = lock_segment(segment)
+        lines = segment.lines.count()
+        actions = segment.criteria_actions.count()
+        if (lines or actions) and not replace:
+            raise ValidationError({"replace": [_replace_warning(segment, saved)]})
+        if lines or actions:
+            segment.lines.all().delete()
+            segment.criteria_actions.all().delete()
         performed = [_replay(segment, actor, step) for step in saved.actions]
         outcome = CriteriaOutcome(adds=False)
         for _action, step_outcome in performed:
@@ -562,6 +600,11 @@ def reuse_criteria(
             action="segment.reuse_criteria",
             obj=segment,
             count=outcome.changed,
-            changes={"code": saved.code, "actions": len(performed)},
+            changes={
+                "code": saved.code,
+                "actions": len(performed),
+                "replaced_lines": lines,
+                "replaced_actions": actions,
+            },
         )
     return outcome

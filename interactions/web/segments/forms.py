@@ -370,6 +370,14 @@ class ReuseCriteriaForm(forms.Form):
         to_field_name="code",
         empty_label=_("Choose saved criteria…"),
     )
+    replace = forms.BooleanField(
+        label=_("Replace the current lines and criteria actions"),
+        required=False,
+        help_text=_(
+            "Reusing criteria deletes the segment's lines and criteria actions "
+            "and replays the saved steps."
+        ),
+    )
 
     prefix = "reuse"
 

@@ -276,14 +276,24 @@ class SegmentSaveCriteriaView(WorksheetActionView):
 
 
 class SegmentReuseCriteriaView(WorksheetActionView):
-    """Replay saved criteria on this segment."""
+    """Replay saved criteria on this segment, replacing its lines and actions.
+
+    A segment that has lines or criteria actions needs "replace" ticked: the
+    service refuses otherwise, and its message (what would be replaced, with
+    the counts) shows on that checkbox, the panel open.
+    """
 
     form_class = ReuseCriteriaForm
     form_name = "reuse_form"
 
     def perform(self, segment: Segment, form: Form) -> str:
         saved = form.cleaned_data["saved"]
-        outcome = reuse_criteria(segment=segment, actor=self.request.user, saved=saved)
+        outcome = reuse_criteria(
+            segment=segment,
+            actor=self.request.user,
+            saved=saved,
+            replace=form.cleaned_data["replace"],
+        )
         applied = _("Criteria %(code)s have been applied.") % {"code": saved.code}
         return f"{applied} {outcome.message()}"
 
