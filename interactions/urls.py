@@ -17,6 +17,7 @@ from interactions.web import (
 )
 from interactions.web.entries import detail as entry
 from interactions.web.entries import log
+from interactions.web.segments import content as segment_content
 from interactions.web.segments import criteria, header, lines, worksheet
 from interactions.web.segments import log as segment_log
 from interactions.web.statistics import views as statistics
@@ -171,6 +172,12 @@ urlpatterns = [
         "segments/<str:no>/delete/",
         worksheet.SegmentDeleteView.as_view(),
         name="segment-delete",
+    ),
+    # The segment's content per language (issue #9), its utilities (issue #13).
+    path(
+        "segments/<str:no>/contents/",
+        segment_content.SegmentContentView.as_view(),
+        name="segment-contents",
     ),
     # Logged segments (DOMAIN §6.5).
     path(

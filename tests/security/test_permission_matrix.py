@@ -112,6 +112,8 @@ PAGE_EXPECTATIONS: dict[str, tuple[int, int, int, int, int]] = {
     "interactions:group-detail": (302, 403, 200, 200, 200),
     "interactions:salesperson-list": (302, 403, 200, 200, 200),
     "interactions:salesperson-detail": (302, 403, 200, 200, 200),
+    # The segment's content editor and utilities (issues #9, #13).
+    "interactions:segment-contents": (302, 403, 200, 403, 200),
 }
 
 # --- API operations: the answer per persona ---------------------------------

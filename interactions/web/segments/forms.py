@@ -488,3 +488,41 @@ class SegmentLineForm(forms.ModelForm[SegmentLine]):
 
     def service_values(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in self.changed_data}
+
+
+# --- content per language ------------------------------------------------------------
+
+
+class SegmentContentForm(forms.Form):
+    """The segment's subject and body in one language (DOMAIN §5).
+
+    Copied from the template when it is chosen; editing it here changes only
+    this mailing. The language is the form's key: editing an existing
+    language keeps it (a hidden field), "add a language" asks for it.
+    """
+
+    language = forms.CharField(
+        label=_("Language code"),
+        max_length=10,
+        required=False,
+        help_text=_("Blank: the content for contacts without a language of their own."),
+    )
+    subject = forms.CharField(label=_("Subject"), max_length=200, required=False)
+    body = forms.CharField(
+        label=_("Body"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_(
+            "Merge fields such as {{ contact.name }} are filled in for each "
+            "contact when the segment is logged."
+        ),
+    )
+
+    def __init__(self, *args: Any, new: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.new = new
+        if not new:
+            self.fields["language"].widget = forms.HiddenInput()
+
+    def clean_language(self) -> str:
+        return str(self.cleaned_data["language"]).strip()
