@@ -47,10 +47,6 @@ class Walkthrough:
     base: str = "/api/v1"
     exchanges: list[Exchange] = field(default_factory=list)
 
-    def note(self, title: str, text: str) -> None:
-        """A marked place in the transcript for what comes after a merge."""
-        self.exchanges.append(Exchange(title, text, "", "", None, 0, "", None))
-
     def call(
         self,
         title: str,
@@ -187,9 +183,11 @@ def run(client: Any, today: dt.date | None = None) -> Walkthrough:
         expect=201,
     )
     segment_no = segment["no"]
-    walk.call(
+    added = walk.call(
         "Add the purchasers",
-        "Every person responsible for purchasing.",
+        "Every person responsible for purchasing. The answer counts by reason: "
+        "added, already in the segment, skipped for “exclude from segment” and "
+        "skipped for privacy blocked (never added; both named).",
         "POST",
         f"/segments/{segment_no}/add-contacts/",
         {"criteria": {"contact_type": "person", "job_responsibility": "PURCHASE"}},
@@ -197,24 +195,26 @@ def run(client: Any, today: dt.date | None = None) -> Walkthrough:
     )
     walk.call(
         "Leave out the prospects",
-        "Business relations belong to the persons' companies.",
+        "Business relations belong to the persons' companies: a person matches "
+        "through its company (DOMAIN §5).",
         "POST",
         f"/segments/{segment_no}/reduce-contacts/",
         {"criteria": {"business_relation": "PROS"}},
         expect=200,
     )
-    # FOLLOW-UP (after the segment-API branch lands): the reduction matches
-    # business relations through the company (issue #9 item 1), then save the
-    # criteria (save/reuse criteria resource) and show the counts by reason.
-    walk.note(
-        "To come: save the criteria",
-        "FOLLOW-UP — the segment API's save/reuse criteria operations and the "
-        "counts by reason (added, already there, excluded, privacy blocked) "
-        "go here.",
+    walk.call(
+        "Save the criteria",
+        "The segment's criteria actions, in order, under a code, to replay on "
+        "another segment (`reuse-criteria`).",
+        "POST",
+        f"/segments/{segment_no}/save-criteria/",
+        {"code": "BUYERS", "description": "Purchasers, no prospects"},
+        expect=201,
     )
     blocked = walk.call(
         "Privacy-blocked contacts",
-        "They must not be logged (DOMAIN §5).",
+        "They are never added to a segment (DOMAIN §5): none of them is among "
+        "the lines.",
         "GET",
         "/contacts/",
         query={"privacy_blocked": "true"},
@@ -223,37 +223,43 @@ def run(client: Any, today: dt.date | None = None) -> Walkthrough:
     blocked_nos = {contact["no"] for contact in blocked["results"]}
     lines = walk.call(
         "The segment's lines",
-        "Who would be logged.",
+        "Who will be logged.",
         "GET",
         f"/segments/{segment_no}/lines/",
         expect=200,
     )
-    # FOLLOW-UP (after the segment-API branch lands): add-contacts never adds
-    # privacy-blocked contacts and names them in its counts; this finds none.
-    for line in _all_rows(walk.client, f"{walk.base}/segments/{segment_no}/lines/"):
-        if line["contact"] in blocked_nos:
-            walk.call(
-                "Remove a privacy-blocked contact",
-                "",
-                "DELETE",
-                f"/segments/{segment_no}/lines/{line['id']}/",
-                expect=204,
-            )
+    rows = _all_rows(walk.client, f"{walk.base}/segments/{segment_no}/lines/")
+    assert not {line["contact"] for line in rows} & blocked_nos, "blocked added"
+    assert added["privacy_blocked"]["count"] == len(
+        set(added["privacy_blocked"]["contacts"])
+    )
     logged = walk.call(
         "Log the segment",
         "One entry per line, all or nothing; with a follow-up segment holding "
-        "the same contacts.",
+        "the same contacts. The answer names the logged segment, its entries "
+        "and the follow-up segment.",
         "POST",
         f"/segments/{segment_no}/log/",
         {"send": False, "follow_up": True},
         expect=201,
     )
-    # FOLLOW-UP (after the segment-API branch lands): the log response names
-    # the logged segment and the follow-up segment; show both here.
-    walk.note(
-        "To come: the follow-up segment",
-        "FOLLOW-UP — the log response names the logged segment and the "
-        "follow-up segment; read the follow-up segment here.",
+    follow_up_no = logged["follow_up_segment"]["no"]
+    follow_up = walk.call(
+        "The follow-up segment",
+        "“Follow-up on segment …”, with the same contacts, ready for the next mailing.",
+        "GET",
+        f"/segments/{follow_up_no}/",
+        expect=200,
+    )
+    walk.call(
+        "Reusing criteria asks first",
+        "The follow-up segment already has lines: reusing saved criteria would "
+        "replace them, so it is refused with what would be replaced, until "
+        '`"replace": true` confirms it.',
+        "POST",
+        f"/segments/{follow_up_no}/reuse-criteria/",
+        {"code": "BUYERS"},
+        expect=400,
     )
     responder = next(
         line["contact"]
@@ -316,6 +322,7 @@ def run(client: Any, today: dt.date | None = None) -> Walkthrough:
         expect=200,
     )
     assert logged["segment_no"] == segment_no
+    assert follow_up["line_count"] == logged["entry_count"]
     return walk
 
 
@@ -345,9 +352,6 @@ def render(walk: Walkthrough) -> str:
     ]
     for number, exchange in enumerate(walk.exchanges, start=1):
         parts += [f"## {number}. {exchange.title}", ""]
-        if not exchange.method:
-            parts += [f"> **{exchange.text}**", ""]
-            continue
         if exchange.text:
             parts += [exchange.text, ""]
         parts.append("```http")
@@ -377,16 +381,16 @@ def main() -> None:
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
     from django.test.utils import setup_test_environment
-    from rest_framework.authtoken.models import Token
     from rest_framework.test import APIClient
 
     from interactions.demo import DEMO_USERNAME
+    from interactions_crm.platform.api.auth import issue_token
 
     setup_test_environment()  # ALLOWED_HOSTS for the in-process client
     call_command("migrate", verbosity=0)
     call_command("seed_demo", verbosity=0)
     user = get_user_model().objects.get(username=DEMO_USERNAME)
-    token, _created = Token.objects.get_or_create(user=user)
+    token = issue_token(actor=None, user=user, name="walk-through")
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
     OUTPUT.write_text(render(run(client)), encoding="utf-8")

@@ -43,6 +43,15 @@ def test_a_campaign_runs_through_the_api_alone():
     # Every creating request of ours names its resource.
     for title in ("Create the campaign", "A template for the invitation"):
         assert by_title[title].location.startswith("http://testserver/api/v1/")
-    # The transcript renders with the follow-up places marked.
+    # Save criteria, the follow-up segment, reuse asking first (issue #9).
+    assert by_title["Save the criteria"].status == 201
+    assert by_title["Save the criteria"].location.startswith("http://testserver/")
+    follow_up = logged["follow_up_segment"]
+    assert by_title["The follow-up segment"].answer["no"] == follow_up["no"]
+    assert "replace" in by_title["Reusing criteria asks first"].answer
+    # The transcript is complete (no place left to fill) and shows the figures.
     text = walkthrough.render(walk)
-    assert text.count("FOLLOW-UP") == 2
+    assert "FOLLOW-UP" not in text
+    assert "To come" not in text
+    for figure in ("target_contacts_contacted", "contacts_responded"):
+        assert f'"{figure}": {statistics[figure]}' in text
