@@ -100,6 +100,7 @@ class SegmentLineInline(admin.TabularInline[SegmentLine, Segment]):
         "contact",
         "template",
         "description",
+        "subject",
         "date",
         "salesperson",
         "campaign",

@@ -454,6 +454,7 @@ class SegmentLineForm(forms.ModelForm[SegmentLine]):
             "duration",
             "subject",
             "language",
+            "evaluation",
         ]
         widgets = {
             "date": DATE_INPUT,
