@@ -20,6 +20,7 @@ from interactions.web.entries import log
 from interactions.web.segments import content as segment_content
 from interactions.web.segments import criteria, header, lines, worksheet
 from interactions.web.segments import log as segment_log
+from interactions.web.segments import utilities as segment_utilities
 from interactions.web.statistics import views as statistics
 from interactions.web.wizard import views as wizard
 
@@ -178,6 +179,26 @@ urlpatterns = [
         "segments/<str:no>/contents/",
         segment_content.SegmentContentView.as_view(),
         name="segment-contents",
+    ),
+    path(
+        "segments/<str:no>/apply-mailing-group/",
+        segment_utilities.SegmentApplyMailingGroupView.as_view(),
+        name="segment-apply-mailing-group",
+    ),
+    path(
+        "segments/<str:no>/export-contacts/",
+        segment_utilities.SegmentExportContactsView.as_view(),
+        name="segment-export-contacts",
+    ),
+    path(
+        "segments/<str:no>/labels/",
+        segment_utilities.SegmentLabelsView.as_view(),
+        name="segment-labels",
+    ),
+    path(
+        "segments/<str:no>/cover-sheets/",
+        segment_utilities.SegmentCoverSheetsView.as_view(),
+        name="segment-cover-sheets",
     ),
     # Logged segments (DOMAIN §6.5).
     path(

@@ -114,6 +114,10 @@ PAGE_EXPECTATIONS: dict[str, tuple[int, int, int, int, int]] = {
     "interactions:salesperson-detail": (302, 403, 200, 200, 200),
     # The segment's content editor and utilities (issues #9, #13).
     "interactions:segment-contents": (302, 403, 200, 403, 200),
+    "interactions:segment-apply-mailing-group": (302, 403, 405, 403, 405),
+    "interactions:segment-export-contacts": (302, 403, 200, 403, 200),
+    "interactions:segment-labels": (302, 403, 200, 403, 200),
+    "interactions:segment-cover-sheets": (302, 403, 200, 403, 200),
 }
 
 # --- API operations: the answer per persona ---------------------------------
@@ -254,6 +258,8 @@ API_EXPECTATIONS: dict[str, tuple[Outcome, Outcome, Outcome, Outcome, Outcome]] 
     "interaction_template_content_update": (401, 403, 403, 403, OK),
     "interaction_template_content_partial_update": (401, 403, 403, 403, OK),
     "interaction_template_content_destroy": (401, 403, 403, 403, OK),
+    # A segment's utilities (issue #13).
+    "segment_apply_mailing_group": (401, 403, OK, 403, OK),
 }
 
 

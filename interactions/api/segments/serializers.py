@@ -12,7 +12,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from contacts.models import Contact, CorrespondenceType, Salesperson
+from contacts.models import Contact, CorrespondenceType, MailingGroup, Salesperson
 from interactions.api.common import amount_field
 from interactions.api.logged_segments import LoggedSegmentSerializer
 from interactions.criteria import ContactCriteriaFilterSet
@@ -350,3 +350,29 @@ class SegmentContentSerializer(serializers.ModelSerializer[SegmentContent]):
     class Meta:
         model = SegmentContent
         fields = ("language", "subject", "body")
+
+
+class ApplyMailingGroupSerializer(serializers.Serializer[Any]):
+    """Input of ``apply_mailing_group``: the mailing group's code."""
+
+    mailing_group = by_key(MailingGroup, "code")
+    remove_others = serializers.BooleanField(
+        default=False,
+        help_text=_(
+            "Also remove the group's members that are not in the segment "
+            "(NAV: Remove Existing Contact Mailing Group)."
+        ),
+    )
+
+
+class MailingGroupOutcomeSerializer(serializers.Serializer[Any]):
+    """What applying a mailing group did."""
+
+    mailing_group = serializers.CharField()
+    added = serializers.IntegerField(help_text=_("Contacts that joined the group."))
+    already_members = serializers.IntegerField(
+        help_text=_("Contacts of the segment that already were members.")
+    )
+    removed = serializers.IntegerField(
+        help_text=_("Other members removed (with remove_others).")
+    )

@@ -27,9 +27,11 @@ from interactions.api.logged_segments import (
 from interactions.api.segments.serializers import (
     AddContactsSerializer,
     AddContactToSegmentSerializer,
+    ApplyMailingGroupSerializer,
     CriteriaOutcomeSerializer,
     LogResultSerializer,
     LogSegmentSerializer,
+    MailingGroupOutcomeSerializer,
     ReduceContactsSerializer,
     ReuseCriteriaSerializer,
     ReuseLoggedSegmentSerializer,
@@ -64,6 +66,7 @@ from interactions.services.segments import (
     update_segment_line,
 )
 from interactions.services.segments.header import set_segment_content
+from interactions.services.segments.utilities import apply_mailing_group
 from interactions_crm.platform.actors import user_or_none
 from interactions_crm.platform.api.errors import conflict_on_refusal
 from interactions_crm.platform.api.idempotency import idempotent
@@ -96,6 +99,7 @@ class SegmentViewSet(
         "save_criteria": [VIEW_SEGMENT, CHANGE_SEGMENT],
         "contents": [VIEW_SEGMENT, CHANGE_SEGMENT],
         "reuse_criteria": [VIEW_SEGMENT, CHANGE_SEGMENT],
+        "apply_mailing_group": [VIEW_SEGMENT, CHANGE_SEGMENT],
         "log": [VIEW_SEGMENT, "interactions.log_segment"],
     }
 
@@ -319,6 +323,26 @@ class SegmentViewSet(
             actor=user_or_none(request.user),
             saved=serializer.validated_data["code"],
             replace=serializer.validated_data["replace"],
+        )
+        return Response(outcome.as_data())
+
+    # --- Utilities ---------------------------------------------------------------
+
+    @extend_schema(
+        request=ApplyMailingGroupSerializer, responses=MailingGroupOutcomeSerializer
+    )
+    @action(detail=True, methods=["post"], url_path="apply-mailing-group")
+    def apply_mailing_group(self, request: Request, no: str) -> Response:
+        """Make the segment's contacts members of a mailing group (NAV's Apply
+        Mailing Group); ``remove_others`` first removes the group's members
+        that are not in the segment. The answer counts what it did."""
+        segment = self.get_object()
+        serializer = ApplyMailingGroupSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        outcome = apply_mailing_group(
+            segment=segment,
+            actor=user_or_none(request.user),
+            **serializer.validated_data,
         )
         return Response(outcome.as_data())
 

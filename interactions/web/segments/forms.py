@@ -527,3 +527,24 @@ class SegmentContentForm(forms.Form):
 
     def clean_language(self) -> str:
         return str(self.cleaned_data["language"]).strip()
+
+
+# --- utilities ---------------------------------------------------------------------
+
+
+class ApplyMailingGroupForm(forms.Form):
+    """NAV's Apply Mailing Group: the segment's contacts join a mailing group."""
+
+    mailing_group = forms.ModelChoiceField(
+        label=_("Mailing group"),
+        queryset=MailingGroup.objects.order_by("code"),
+        to_field_name="code",
+        empty_label=_("Choose a mailing group…"),
+    )
+    remove_others = forms.BooleanField(
+        label=_("Remove the group's other members"),
+        required=False,
+        help_text=_("Contacts in the group that are not in this segment leave it."),
+    )
+
+    prefix = "mailing"

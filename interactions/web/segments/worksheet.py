@@ -48,6 +48,7 @@ from interactions.web.base import (
 from interactions.web.segments.forms import (
     CRITERIA_OPTIONS,
     AddContactForm,
+    ApplyMailingGroupForm,
     ReuseCriteriaForm,
     ReuseLoggedSegmentForm,
     SaveCriteriaForm,
@@ -149,6 +150,7 @@ def worksheet_context(
             "save_form": forms.get("save_form") or SaveCriteriaForm(),
             "reuse_form": forms.get("reuse_form") or ReuseCriteriaForm(),
             "logged_form": forms.get("logged_form") or ReuseLoggedSegmentForm(),
+            "mailing_form": forms.get("mailing_form") or ApplyMailingGroupForm(),
             "logged_suggestions": recent_segment_numbers(limit=LOGGED_SUGGESTIONS),
         }
     return context
