@@ -108,6 +108,18 @@ def test_staff_run_a_trade_show_campaign(page: Page, staff):  # noqa: F811
     templates = dict(segment.lines.values_list("contact__no", "template__code"))
     assert templates == {kari.no: "CALL", ola.no: "MEETING", per.no: "MEETING"}
 
+    # Edit the segment's own content for this mailing (the template keeps its).
+    page.get_by_role("link", name="Edit content").click()
+    new_language = page.locator("form", has_text="Add a language")
+    new_language.get_by_label("Subject").fill(
+        "Welcome to our stand, {{ contact.name }}"
+    )
+    new_language.get_by_label("Body").fill("Hello {{ contact.name }}, see you there.")
+    new_language.get_by_role("button", name="Add").click()
+    expect(message(page).first).to_contain_text("has been saved for this segment")
+    page.get_by_role("link", name="Back to the segment").click()
+    expect(page.locator(".segment-contents")).to_contain_text("Welcome to our stand")
+
     # Log with a follow-up segment.
     page.get_by_role("link", name="Log segment").click()
     page.get_by_label("Create follow-up segment").check()
@@ -122,5 +134,8 @@ def test_staff_run_a_trade_show_campaign(page: Page, staff):  # noqa: F811
     # The header's campaign target reached the lines on its template; Kari's
     # personalised line has its own template's values.
     assert entries[ola.no].campaign_target and entries[per.no].campaign_target
+    # Lines on the header template were sent the segment's edited content.
+    assert entries[ola.no].subject == "Welcome to our stand, Ola Hansen"
+    assert entries[ola.no].attachment.body == "Hello Ola Hansen, see you there."
     follow_up = Segment.objects.get(description=f"Follow-up on segment {segment.no}")
     assert set(follow_up.lines.values_list("contact__no", flat=True)) == set(entries)
