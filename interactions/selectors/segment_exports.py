@@ -9,6 +9,7 @@ to print a keyset page at a time, so a large segment never renders at once.
 from collections.abc import Iterator
 from typing import Any
 
+from django.db import models
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -38,7 +39,7 @@ EXPORT_COLUMNS: tuple[tuple[str, Any], ...] = (
 )
 
 #: Columns whose stored code is shown as its label (in the user's language).
-_LABELLED = {
+_LABELLED: dict[str, type[models.TextChoices]] = {
     "contact__type": Contact.Type,
     "correspondence_type": CorrespondenceType,
 }
@@ -56,7 +57,7 @@ def export_rows(segment: Segment, chunk_size: int = 2000) -> Iterator[list[str]]
     """
     names = [name for name, _label in EXPORT_COLUMNS]
     labels = {
-        index: {choice.value: str(choice.label) for choice in _LABELLED[name]}
+        index: {str(value): str(label) for value, label in _LABELLED[name].choices}
         for index, name in enumerate(names)
         if name in _LABELLED
     }
