@@ -17,11 +17,12 @@ A segment can have 100,000 lines: the inline shows the first
 :data:`INLINE_LINES` and the changelist never counts lines row by row.
 """
 
+import copy
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
-from django.db.models import Count, QuerySet
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Model, QuerySet
 from django.forms import BaseInlineFormSet, ModelForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -44,7 +45,10 @@ from interactions.services.segments import (
     update_segment_header,
     update_segment_line,
 )
-from interactions.services.segments.header import set_segment_content
+from interactions.services.segments.header import (
+    set_segment_content,
+    template_header_values,
+)
 from interactions.web.segments.forms import CREATE_FIELDS, SegmentHeaderForm
 from interactions_crm.platform.actors import user_or_none
 from interactions_crm.platform.admin import ServiceAdmin, mark_formsets_handled
@@ -68,6 +72,52 @@ class SegmentHeaderAdminForm(SegmentHeaderForm):
 
     def __init__(self, *args: Any, instance: Segment | None = None, **kwargs: Any):
         super().__init__(*args, instance=instance, creating=instance is None, **kwargs)
+        self.original = instance
+
+    def clean(self) -> dict[str, Any]:
+        """A new template's defaults are shown before they are saved (DOMAIN §5).
+
+        Admin has no htmx preview: choosing another template fills its
+        defaults into the form, which comes back with a message; saving it
+        again saves what the user then sees (their values win). Never a value
+        still shown on the form silently replaced by the template's.
+        """
+        cleaned = super().clean() or {}
+        if (
+            self.original is not None
+            and "template" in self.changed_data
+            and not self.errors
+            and not self.template_defaults_shown()
+        ):
+            self._show_template_defaults(cleaned)
+            raise ValidationError(
+                _(
+                    "The template's defaults have been filled in. Check them "
+                    "and save again."
+                )
+            )
+        return cleaned
+
+    def _show_template_defaults(self, cleaned: dict[str, Any]) -> None:
+        """Put the chosen template's header values into the submitted data."""
+        template = cleaned.get("template")
+        data = self.data.copy()
+        data[self.add_prefix("defaults_for")] = template.code if template else ""
+        if template is not None and self.original is not None:
+            current = copy.copy(self.original)
+            current.campaign = cleaned.get("campaign")
+            for name, value in template_header_values(current, template).items():
+                key = self.add_prefix(name)
+                if isinstance(value, bool):
+                    if value:
+                        data[key] = "on"
+                    else:
+                        data.pop(key, None)
+                elif isinstance(value, Model):
+                    data[key] = str(value.pk)
+                else:
+                    data[key] = "" if value is None else str(value)
+        self.data = data
 
 
 # --- lines and criteria actions inline --------------------------------------------
@@ -181,7 +231,19 @@ class SegmentAdmin(SegmentActionsMixin, ServiceAdmin[Segment]):
     actions = ["delete_selected", "go_back_action", "log_action"]
     inlines = [SegmentContentInline, SegmentLineInline, CriteriaActionInline]
     fieldsets = [
-        (None, {"fields": ["no", "description", "date", "salesperson", "template"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "no",
+                    "description",
+                    "date",
+                    "salesperson",
+                    "template",
+                    "defaults_for",
+                ]
+            },
+        ),
         (
             _("Campaign"),
             {"fields": ["campaign", "campaign_target", "campaign_response"]},

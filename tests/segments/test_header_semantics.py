@@ -180,3 +180,61 @@ def form_data(segment) -> dict[str, str]:
         if getattr(segment, flag):
             data[flag] = "on"
     return data
+
+
+# --- admin: the template's defaults are shown before they are saved ------------------
+
+
+def _admin_form_data(response) -> dict[str, str]:
+    """The change form's data as the browser would post it, inlines included."""
+    data: dict[str, str] = {}
+
+    def add(form) -> None:
+        for bound in form:
+            value = bound.value()
+            if isinstance(value, bool):
+                if value:
+                    data[bound.html_name] = "on"
+            elif isinstance(value, list | tuple):
+                continue
+            elif value is not None:
+                data[bound.html_name] = str(value)
+
+    add(response.context["adminform"].form)
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        add(formset.management_form)
+        for form in formset.forms:
+            add(form)
+    return data
+
+
+def test_admin_shows_a_new_templates_defaults_before_saving(
+    client, segment, crm, meeting, admin_user
+):
+    client.force_login(admin_user)
+    change = reverse("admin:interactions_segment_change", args=[segment.pk])
+    data = _admin_form_data(client.get(change))
+    assert data["campaign_target"] == "on"
+    data["template"] = str(meeting.pk)
+
+    shown = client.post(change, data)
+    assert shown.status_code == 200  # not saved: the defaults are shown first
+    assert "The template&#x27;s defaults have been filled in" in (
+        shown.content.decode()
+    )
+    form = shown.context["adminform"].form
+    assert form["unit_cost"].value() == "99.00"
+    assert not form["campaign_target"].value()  # the template's, visibly
+    segment.refresh_from_db()
+    assert segment.template == crm.template and segment.campaign_target
+
+    # The user ticks campaign target again and saves what they see.
+    again = _admin_form_data(shown)
+    again["campaign_target"] = "on"
+    saved = client.post(change, again)
+    assert saved.status_code == 302
+    segment.refresh_from_db()
+    assert segment.template == meeting
+    assert segment.campaign_target is True  # set in the same change: wins
+    assert segment.unit_cost == Decimal(99)  # the template's default
