@@ -17,6 +17,7 @@ from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ChoiceField as FilterChoiceField
 
+from contacts.lookups import ContactLookupField
 from contacts.models import (
     BusinessRelation,
     IndustryGroup,
@@ -36,7 +37,7 @@ from interactions.models import (
     SegmentLine,
 )
 from interactions.services.segments import HEADER_FIELDS
-from interactions.web.fields import AMOUNT_INPUT, DATE_INPUT, ContactField
+from interactions.web.fields import AMOUNT_INPUT, DATE_INPUT
 
 Kind = SegmentCriteriaAction.Kind
 
@@ -337,12 +338,11 @@ class CriteriaForm(forms.Form):
 
 
 class AddContactForm(forms.Form):
-    """Add one contact by hand (its number, or part of its name)."""
+    """Add one contact by hand (its number, or its name: never a guess)."""
 
-    contact = ContactField(
+    contact = ContactLookupField(
         label=_("Contact"),
-        max_length=100,
-        widget=forms.TextInput(attrs={"placeholder": _("Add a contact: no. or name")}),
+        attrs={"placeholder": _("Add a contact: no. or name")},
     )
 
     prefix = "add"
