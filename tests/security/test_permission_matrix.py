@@ -112,6 +112,11 @@ PAGE_EXPECTATIONS: dict[str, tuple[int, int, int, int, int]] = {
     "interactions:group-detail": (302, 403, 200, 200, 200),
     "interactions:salesperson-list": (302, 403, 200, 200, 200),
     "interactions:salesperson-detail": (302, 403, 200, 200, 200),
+    # Lookups (JSON): signed in with the model's view permission.
+    "contacts:contact-lookup": (302, 403, 200, 200, 200),
+    "contacts:salesperson-lookup": (302, 403, 200, 200, 200),
+    "interactions:template-lookup": (302, 403, 200, 200, 200),
+    "interactions:campaign-lookup": (302, 403, 200, 200, 200),
 }
 
 # --- API operations: the answer per persona ---------------------------------

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from contacts.lookups import ContactLookupField, SalespersonLookupField
@@ -119,6 +120,28 @@ def decorate_filter_form(form: forms.Form) -> forms.Form:
         {"type": "search", "placeholder": _("Description or subject")}
     )
     return form
+
+
+def lookup_keys(params: QueryDict) -> tuple[QueryDict, list[str]]:
+    """``params`` with each looked-up filter replaced by the key it names.
+
+    For pages that hand the raw parameters to the FilterSet (the CSV export):
+    they then select what the list shows. The second item holds the messages
+    of values that name no single record (the caller refuses to go on).
+    """
+    resolved = params.copy()
+    problems: list[str] = []
+    form = forms.Form()
+    lookup_filters(form)
+    for name, field in form.fields.items():
+        text = params.get(name, "")
+        if not text:
+            continue
+        try:
+            resolved[name] = field.clean(text)
+        except forms.ValidationError as error:
+            problems.extend(f"{field.label}: {message}" for message in error.messages)
+    return resolved, problems
 
 
 def lookup_filters(form: forms.Form) -> None:

@@ -49,16 +49,23 @@ def chosen_contact(text: str) -> Contact | None:
     return contact
 
 
-def contact_problems(contact_text: str, correspondence_type: str) -> list[str]:
-    """Why step 1's contact cannot be used (lookup or service check), if at all."""
-    if not contact_text.strip():
-        return []
+def contact_choice(text: str) -> tuple[Contact | None, ValidationError | None]:
+    """The contact ``text`` names, and why it cannot be used (if it cannot).
+
+    What step 1 says as soon as a contact is typed or chosen: an ambiguous or
+    unknown value (the lookup), a privacy-blocked contact (the service).
+    """
+    if not text.strip():
+        return None, None
     try:
-        contact = ContactLookupField().clean(contact_text)
-        check_contact_choice(contact, correspondence_type=correspondence_type)
+        contact: Contact = ContactLookupField().clean(text)
     except ValidationError as error:
-        return list(error.messages)
-    return []
+        return None, error
+    try:
+        check_contact_choice(contact)
+    except ValidationError as error:
+        return contact, error
+    return contact, None
 
 
 def wizard_context_from(request: StaffRequest) -> dict[str, str]:
@@ -372,7 +379,7 @@ class WizardDefaultsView(StaffView):
     def get(self, request: StaffRequest) -> HttpResponse:
         params = request.GET
         state = wizard.WizardState.load(request, params.get("wizard"))
-        contact = chosen_contact(params.get("contact", ""))
+        contact, contact_error = contact_choice(params.get("contact", ""))
         template = InteractionTemplate.objects.filter(
             code=params.get("template", "")
         ).first()
@@ -399,7 +406,8 @@ class WizardDefaultsView(StaffView):
                 # Out of band: the contact's message as it is now (an
                 # ambiguous, unknown or refused contact says so at once; a
                 # fixed one's message goes), the template's once chosen.
-                "contact_errors": contact_problems(params.get("contact", ""), ""),
+                "contact_errors": contact_error.messages if contact_error else [],
+                "contact_ambiguous": getattr(contact_error, "code", "") == "ambiguous",
                 "template_chosen": template is not None,
             },
         )
