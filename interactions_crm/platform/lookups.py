@@ -24,16 +24,18 @@ this module imports neither app (the platform layer, DESIGN §2).
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.db.models import Case, IntegerField, Model, Q, QuerySet, Value, When
 from django.http import HttpRequest, JsonResponse
 from django.urls import reverse
-from django.utils.functional import Promise
 from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 #: How many rows a lookup endpoint answers with.
 MAX_RESULTS = 20
@@ -99,8 +101,8 @@ def resolve(
     source: LookupSource,
     text: str,
     *,
-    ambiguous: str | Promise,
-    not_found: str | Promise,
+    ambiguous: "StrOrPromise",
+    not_found: "StrOrPromise",
 ) -> Any:
     """The one row ``text`` names (see the module doc), else a ``ValidationError``.
 

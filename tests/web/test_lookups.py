@@ -128,7 +128,7 @@ def test_matches_of_an_empty_text_are_the_first_by_name(lunds):
     assert [row.no for row in matches(CONTACTS, "  ")] == ["CT030", "CT010", "CT020"]
 
 
-# --- the field --------------------------------------------------------------------------
+# --- the field ------------------------------------------------------------------------
 
 
 def clean(field: forms.Field, value: str):
