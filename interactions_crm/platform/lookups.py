@@ -198,7 +198,27 @@ class LookupField(forms.CharField):
     def prepare_value(self, value: Any) -> Any:
         if isinstance(value, Model):
             return self.source.key_of(value)
+        if isinstance(value, int) and not isinstance(value, bool):
+            # A model form's initial value of a foreign key is the row's pk
+            # (what is typed or posted is always text).
+            row = self.source.rows().filter(pk=value).first()
+            return self.source.key_of(row) if row is not None else ""
         return value
+
+    def has_changed(self, initial: Any, data: Any) -> bool:
+        """Changed when ``data`` names another row than ``initial`` (or none)."""
+        before = str(self.prepare_value(initial) or "")
+        text = str(data or "").strip()
+        if not text:
+            return bool(before)
+        if text.casefold() == before.casefold():
+            return False
+        try:
+            row = self.clean(text)
+        except forms.ValidationError:
+            return True
+        after = row if self.to_key else self.source.key_of(row)
+        return str(after) != before
 
     def clean(self, value: Any) -> Any:
         text = super().clean(value)

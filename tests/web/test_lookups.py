@@ -413,3 +413,31 @@ def test_segment_add_contact_refuses_an_ambiguous_name(staff_client, staff_user,
 
     staff_client.post(url, {"add-contact": "lundberg"})
     assert list(segment.lines.values_list("contact__no", flat=True)) == ["CT020"]
+
+
+def test_segment_criteria_salesperson_and_template_are_lookups(
+    staff_client, staff_user, lunds
+):
+    factories.SalespersonFactory(code="S1", name="Siri Dahl")
+    factories.SalespersonFactory(code="S2", name="Siri Berg")
+    on_contact = lunds["as"]
+    on_contact.salesperson = factories.SalespersonFactory(code="S3", name="Odd Lie")
+    on_contact.save()
+    segment = make_segment(staff_user, factories.TemplateFactory())
+    url = reverse("interactions:segment-add-contacts", kwargs={"no": segment.no})
+
+    ambiguous = staff_client.post(url, {"salesperson": "siri"})
+    assert ambiguous.status_code == 400
+    message = ambiguous.context["form"].errors["salesperson"][0]
+    assert "Siri Berg (S2)" in message and "Siri Dahl (S1)" in message
+    assert not segment.lines.exists()
+
+    unknown = staff_client.post(url, {"interaction_template": "no such"})
+    assert (
+        "There is no interaction template"
+        in unknown.context["form"].errors["interaction_template"][0]
+    )
+
+    added = staff_client.post(url, {"salesperson": "odd lie"})
+    assert added.status_code == 302
+    assert list(segment.lines.values_list("contact__no", flat=True)) == ["CT010"]

@@ -17,7 +17,7 @@ from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ChoiceField as FilterChoiceField
 
-from contacts.lookups import ContactLookupField
+from contacts.lookups import ContactLookupField, SalespersonLookupField
 from contacts.models import (
     BusinessRelation,
     IndustryGroup,
@@ -27,9 +27,7 @@ from contacts.models import (
 )
 from interactions.criteria import HISTORY_LOOKUPS, ContactCriteriaFilterSet
 from interactions.models import (
-    Campaign,
     InteractionGroup,
-    InteractionTemplate,
     LoggedSegment,
     SavedCriteria,
     Segment,
@@ -38,6 +36,8 @@ from interactions.models import (
 )
 from interactions.services.segments import HEADER_FIELDS
 from interactions.web.fields import AMOUNT_INPUT, DATE_INPUT
+from interactions.web.lookups import CampaignLookupField, TemplateLookupField
+from interactions_crm.platform.lookups import LookupField
 
 Kind = SegmentCriteriaAction.Kind
 
@@ -190,15 +190,20 @@ CLASSIFICATION_CRITERIA = (
 
 #: Criteria typed as codes, offered as a select of their (small) code table.
 CODE_CRITERIA: dict[str, tuple[type[Model], str]] = {
-    "salesperson": (Salesperson, "code"),
     "business_relation": (BusinessRelation, "code"),
     "job_responsibility": (JobResponsibility, "code"),
     "industry_group": (IndustryGroup, "code"),
     "mailing_group": (MailingGroup, "code"),
-    "interaction_template": (InteractionTemplate, "code"),
     "interaction_group": (InteractionGroup, "code"),
-    "campaign": (Campaign, "no"),
-    "interaction_salesperson": (Salesperson, "code"),
+}
+
+#: Criteria on records typed by key or name (a lookup: never a guessed first
+#: match); each cleans to the key the criteria compare.
+LOOKUP_CRITERIA: dict[str, type[LookupField]] = {
+    "salesperson": SalespersonLookupField,
+    "interaction_template": TemplateLookupField,
+    "campaign": CampaignLookupField,
+    "interaction_salesperson": SalespersonLookupField,
 }
 
 #: Options of each criteria action kind: name -> (label, help text).
@@ -263,7 +268,11 @@ class CriteriaForm(forms.Form):
         self.kind = kind
         for name, field in ContactCriteriaFilterSet().form.fields.items():
             field.required = False
-            if name in CODE_CRITERIA:
+            if name in LOOKUP_CRITERIA:
+                field = LOOKUP_CRITERIA[name](
+                    label=field.label, required=False, to_key=True
+                )
+            elif name in CODE_CRITERIA:
                 field.widget = forms.Select(choices=_code_choices(*CODE_CRITERIA[name]))
             elif isinstance(field, forms.DateField):
                 field.widget = DATE_INPUT
