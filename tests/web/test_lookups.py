@@ -441,3 +441,20 @@ def test_segment_criteria_salesperson_and_template_are_lookups(
     added = staff_client.post(url, {"salesperson": "odd lie"})
     assert added.status_code == 302
     assert list(segment.lines.values_list("contact__no", flat=True)) == ["CT010"]
+
+
+def test_field_shows_a_model_forms_pk_initial_as_the_key(lunds):
+    field = ContactLookupField()
+    assert field.prepare_value(lunds["berg"].pk) == "CT020"
+    assert field.prepare_value(lunds["berg"]) == "CT020"
+    assert field.prepare_value("typed") == "typed"
+
+
+def test_field_has_changed_compares_the_record_not_the_text(lunds):
+    field = ContactLookupField(required=False)
+    assert not field.has_changed(lunds["as"].pk, "ct010")
+    assert not field.has_changed(lunds["as"].pk, "lund as")  # same record by name
+    assert field.has_changed(lunds["as"].pk, "lundberg")
+    assert field.has_changed(lunds["as"].pk, "Lund")  # ambiguous: not the same
+    assert field.has_changed(lunds["as"].pk, "")
+    assert not field.has_changed(None, "")
