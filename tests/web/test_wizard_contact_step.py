@@ -249,3 +249,30 @@ def test_step_one_has_a_combobox_described_by_its_message_box(staff_client):
     assert 'data-lookup-url="/contacts/lookup/"' in html
     assert 'aria-describedby="id_contact_helptext wizard-contact-errors"' in html
     assert 'data-errors-for="id_contact"' in html
+
+
+# --- started from another page -------------------------------------------------------
+
+
+def test_started_with_an_ambiguous_contact_says_so_and_keeps_the_text(
+    staff_client, lunds
+):
+    response = staff_client.get(CREATE, {"contact": "Lund"})
+
+    html = response.content.decode()
+    assert "“Lund” matches several contacts" in html
+    assert 'value="Lund"' in html
+    assert "readonly" not in html  # not fixed: the user chooses
+    state_id = response.context["state"].id
+    assert stored(staff_client, state_id)["contact"] == "Lund"
+
+
+def test_started_for_a_blocked_contact_says_so_at_once(staff_client):
+    factories.CompanyFactory(no="CT777", privacy_blocked=True)
+
+    response = staff_client.get(CREATE, {"contact": "CT777"})
+
+    assert (
+        "Contact CT777 is privacy blocked; no interactions can be created."
+        in response.content.decode()
+    )

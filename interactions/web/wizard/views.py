@@ -108,9 +108,10 @@ class CreateInteractionView(StaffView):
                 step = wizard.STEP_NAMES[state.reached]
             return self.render_step(state, step)
         context = wizard_context_from(request)
-        contact = chosen_contact(context.get("contact", ""))
-        if context.get("contact") and contact is None:
-            context.pop("contact")
+        typed = context.get("contact", "")
+        contact, problem = contact_choice(typed)
+        if typed and contact is None:
+            context.pop("contact")  # not fixed: the user chooses
         template = (
             InteractionTemplate.objects.filter(code=context["template"]).first()
             if context.get("template")
@@ -119,6 +120,13 @@ class CreateInteractionView(StaffView):
         state = wizard.start_state(
             contact=contact, template=template, context=context, actor=request.user
         )
+        if problem is not None:
+            # The page's contact names no single contact, or cannot be used:
+            # say why at once, with what was given still in the field.
+            if contact is None:
+                state.store("contact", {**state.raw("contact"), "contact": typed})
+            for message in problem.messages:
+                messages.error(request, message)
         state.save(request)
         return self.render_step(state, wizard.STEP_NAMES[0])
 
