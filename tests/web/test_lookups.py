@@ -12,7 +12,7 @@ from django import forms
 from django.urls import reverse
 
 from contacts.lookups import CONTACTS, ContactLookupField, SalespersonLookupField
-from interactions.models import InteractionLogEntry
+from interactions.models import InteractionLogEntry, Segment
 from interactions.web.lookups import CampaignLookupField, TemplateLookupField
 from interactions_crm.platform.lookups import MAX_RESULTS, matches
 from tests import factories
@@ -458,3 +458,37 @@ def test_field_has_changed_compares_the_record_not_the_text(lunds):
     assert field.has_changed(lunds["as"].pk, "Lund")  # ambiguous: not the same
     assert field.has_changed(lunds["as"].pk, "")
     assert not field.has_changed(None, "")
+
+
+def test_segment_header_template_campaign_salesperson_are_lookups(
+    staff_client, salesperson
+):
+    factories.TemplateFactory(code="T1", description="Visit north")
+    south = factories.TemplateFactory(code="T2", description="Visit south")
+    factories.CampaignFactory(no="C1", description="Autumn fair")
+    create = reverse("interactions:segment-create")
+
+    ambiguous = staff_client.post(create, {"description": "X", "template": "visit"})
+    assert ambiguous.status_code == 400
+    errors = ambiguous.context["form"].errors
+    assert "Visit north (T1)" in errors["template"][0]
+    assert "Visit south (T2)" in errors["template"][0]
+
+    staff_client.post(
+        create,
+        {
+            "description": "Y",
+            "template": "south",
+            "campaign": "autumn",
+            "salesperson": "jo nordmann",
+        },
+    )
+    segment = Segment.objects.get(description="Y")
+    assert segment.template == south
+    assert segment.campaign.no == "C1"
+    assert segment.salesperson == salesperson
+
+    page = staff_client.get(reverse("interactions:segment-update", args=[segment.no]))
+    html = page.content.decode()
+    assert 'name="template" value="T2"' in html  # the key, not the pk
+    assert 'data-lookup-url="/lookups/templates/"' in html

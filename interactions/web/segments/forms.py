@@ -88,6 +88,11 @@ class SegmentHeaderForm(forms.ModelForm[Segment]):
     """
 
     defaults_for = forms.CharField(required=False, widget=forms.HiddenInput)
+    # Typed or chosen from a list, never a guessed first match; a blocked
+    # salesperson is refused by the service with a message on the field.
+    salesperson = SalespersonLookupField(label=_("Salesperson"), required=False)
+    template = TemplateLookupField(label=_("Interaction template"), required=False)
+    campaign = CampaignLookupField(label=_("Campaign"), required=False)
 
     update_lines = forms.BooleanField(
         label=_("Also update the lines"),
@@ -142,9 +147,10 @@ class SegmentHeaderForm(forms.ModelForm[Segment]):
                     del self.fields[name]
         elif not self.instance.lines.exists():
             del self.fields["update_lines"]
-        _active_salespeople(
-            self.fields["salesperson"], instance.salesperson if instance else None
-        )
+        if not isinstance(self.fields["salesperson"], LookupField):
+            _active_salespeople(
+                self.fields["salesperson"], instance.salesperson if instance else None
+            )
         self.fields["description"].help_text = _(
             "Required to log the segment; the lines copy it."
         )
