@@ -233,6 +233,17 @@ class LookupField(forms.CharField):
         return self.source.key_of(row) if self.to_key else row
 
 
+def instance_initial(form: forms.BaseForm, instance: Model) -> None:
+    """A model form's lookups show ``instance``'s related rows, not their pks.
+
+    ``model_to_dict`` gives a foreign key's pk; the row (cached by
+    ``select_related`` when the caller loaded it) saves a query per field.
+    """
+    for name, field in form.fields.items():
+        if isinstance(field, LookupField) and isinstance(form.initial.get(name), int):
+            form.initial[name] = getattr(instance, name)
+
+
 def lookup_json(request: HttpRequest, source: LookupSource) -> JsonResponse:
     """The endpoint's answer: ``{"results": [{"key", "name", "detail"}, …]}``."""
     text = request.GET.get("q", "")[:100]

@@ -792,8 +792,8 @@ def line_data(line: SegmentLine, full: bool = False, **changes: str) -> dict:
     without JavaScript (``full``) every field of the line.
     """
     data = {
-        "template": line.template_id or "",
-        "salesperson": line.salesperson_id or "",
+        "template": line.template.code if line.template else "",
+        "salesperson": line.salesperson.code if line.salesperson else "",
         "correspondence_type": line.correspondence_type,
         "cost": str(line.cost),
     }
@@ -838,7 +838,7 @@ def test_edit_line_with_a_new_template_redefaults_it(staff_client, segment):
     call = factories.TemplateFactory(code="CALL", unit_cost=Decimal("3.00"))
     response = staff_client.post(
         url("segment-update-line", segment, line_id=line.pk),
-        line_data(line, full=True, template=str(call.pk)),
+        line_data(line, full=True, template=call.code),
     )
     assert response.status_code == 302
     line.refresh_from_db()

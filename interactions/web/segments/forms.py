@@ -9,7 +9,7 @@ these forms.
 """
 
 import copy
-from typing import Any, cast
+from typing import Any
 
 from django import forms
 from django.core.validators import MinValueValidator
@@ -37,7 +37,7 @@ from interactions.models import (
 from interactions.services.segments import HEADER_FIELDS
 from interactions.web.fields import AMOUNT_INPUT, DATE_INPUT
 from interactions.web.lookups import CampaignLookupField, TemplateLookupField
-from interactions_crm.platform.lookups import LookupField
+from interactions_crm.platform.lookups import LookupField, instance_initial
 
 Kind = SegmentCriteriaAction.Kind
 
@@ -62,18 +62,6 @@ HEADER_FORM_FIELDS = [
     "subject",
     "language",
 ]
-
-
-def _active_salespeople(field: forms.Field, current: Salesperson | None) -> None:
-    """Offer salespeople who are not blocked (and the one already chosen)."""
-    cast(forms.ModelChoiceField[Salesperson], field).queryset = (
-        Salesperson.objects.filter(blocked=False)
-        | (
-            Salesperson.objects.filter(pk=current.pk)
-            if current is not None
-            else Salesperson.objects.none()
-        )
-    )
 
 
 class SegmentHeaderForm(forms.ModelForm[Segment]):
@@ -147,10 +135,7 @@ class SegmentHeaderForm(forms.ModelForm[Segment]):
                     del self.fields[name]
         elif not self.instance.lines.exists():
             del self.fields["update_lines"]
-        if not isinstance(self.fields["salesperson"], LookupField):
-            _active_salespeople(
-                self.fields["salesperson"], instance.salesperson if instance else None
-            )
+        instance_initial(self, self.instance)
         self.fields["description"].help_text = _(
             "Required to log the segment; the lines copy it."
         )
@@ -449,6 +434,11 @@ class SegmentLineForm(forms.ModelForm[SegmentLine]):
 
     COMPACT_FIELDS = ("template", "salesperson", "correspondence_type", "cost")
 
+    # Typed or chosen from a list, never a guessed first match; a blocked
+    # salesperson is refused by the service with a message on the field.
+    template = TemplateLookupField(label=_("Interaction template"), required=False)
+    salesperson = SalespersonLookupField(label=_("Salesperson"), required=False)
+
     class Meta:
         model = SegmentLine
         fields = [
@@ -486,7 +476,7 @@ class SegmentLineForm(forms.ModelForm[SegmentLine]):
                     del self.fields[name]
             for field in self.fields.values():
                 field.widget.attrs["form"] = f"line-form-{instance.pk}"
-        _active_salespeople(self.fields["salesperson"], instance.salesperson)
+        instance_initial(self, self.instance)
         for name in ("cost", "duration"):
             if name in self.fields:
                 # The database refuses negatives; say so on the field.
