@@ -7,7 +7,7 @@ URLconf puts both lists under ``/contacts/`` in the ``contacts`` namespace.
 
 from django.urls import path
 
-from contacts import views
+from contacts import lookups, views
 
 app_name = "contacts"
 
@@ -15,4 +15,10 @@ urlpatterns = [
     path("", views.ContactListView.as_view(), name="contact-list"),
     path("new/", views.ContactCreateView.as_view(), name="contact-create"),
     path("<str:no>/edit/", views.ContactUpdateView.as_view(), name="contact-update"),
+    path("lookup/", lookups.ContactLookupView.as_view(), name="contact-lookup"),
+    path(
+        "salespeople/lookup/",
+        lookups.SalespersonLookupView.as_view(),
+        name="salesperson-lookup",
+    ),
 ]

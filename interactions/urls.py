@@ -11,6 +11,7 @@ from interactions.web import (
     delete_canceled,
     jobs,
     logged_segments,
+    lookups,
     outbox,
     postponed,
     privacy,
@@ -256,4 +257,18 @@ urlpatterns += [
             name=f"{kind.name}-detail",
         ),
     )
+]
+
+# Lookups (JSON) behind the autocomplete fields (static/js/lookup.js).
+urlpatterns += [
+    path(
+        "lookups/templates/",
+        lookups.TemplateLookupView.as_view(),
+        name="template-lookup",
+    ),
+    path(
+        "lookups/campaigns/",
+        lookups.CampaignLookupView.as_view(),
+        name="campaign-lookup",
+    ),
 ]

@@ -67,6 +67,11 @@ class SegmentHeaderAdminForm(SegmentHeaderForm):
     in the rest, which the segment's page then shows.
     """
 
+    # The admin's own autocomplete selects instead of the staff page's lookups.
+    template = None  # type: ignore[assignment]
+    salesperson = None  # type: ignore[assignment]
+    campaign = None  # type: ignore[assignment]
+
     class Meta(SegmentHeaderForm.Meta):
         widgets: dict[str, Any] = {}
 

@@ -445,3 +445,29 @@ def create_interaction(
             changes=entry_audit_changes(entry) | {"comments": len(comments)},
         )
     return entry
+
+
+def check_contact_choice(contact: Contact, *, correspondence_type: str = "") -> None:
+    """Refuse ``contact`` where it is chosen, before any other step (DOMAIN §4.2).
+
+    The wizard asks this on its first step, so a privacy-blocked contact is
+    refused there rather than at *Finish* (:func:`create_interaction` checks
+    the block again), and correspondence type e-mail is refused for a contact
+    without an e-mail address. Raises ``ValidationError`` keyed by field.
+    """
+    errors: FieldErrors = {}
+    if contact.privacy_blocked:
+        errors["contact"] = [
+            _("Contact %(no)s is privacy blocked; no interactions can be created.")
+            % {"no": contact.no}
+        ]
+    if correspondence_type == CorrespondenceType.EMAIL and not contact.email:
+        errors["correspondence_type"] = [
+            _(
+                "Contact %(no)s has no e-mail address: choose another "
+                "correspondence type or add the address to the contact first."
+            )
+            % {"no": contact.no}
+        ]
+    if errors:
+        raise ValidationError(errors)

@@ -19,8 +19,8 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from contacts.models import Salesperson
-from interactions.models import Campaign, InteractionGroup, InteractionTemplate
+from contacts.lookups import ContactLookupField, SalespersonLookupField
+from interactions.models import InteractionGroup
 from interactions.services import CanceledEntryFilter, start_delete_canceled_job
 from interactions.services.delete_canceled import (
     DeletePreview,
@@ -29,8 +29,10 @@ from interactions.services.delete_canceled import (
 )
 from interactions.services.jobs import runs_in_background
 from interactions.web.base import DELETE_CANCELED, StaffRequest, StaffView
-from interactions.web.fields import DATE_INPUT, ContactField, code_choice
+from interactions.web.fields import DATE_INPUT, code_choice
+from interactions.web.lookups import CampaignLookupField, TemplateLookupField
 from interactions_crm.platform.forms import add_service_errors
+from interactions_crm.platform.lookups import LookupField
 
 
 class DeleteCanceledForm(forms.Form):
@@ -42,25 +44,19 @@ class DeleteCanceledForm(forms.Form):
     entry_no_to = forms.IntegerField(
         label=_("Entry no. to"), min_value=1, required=False
     )
-    contact = ContactField(label=_("Contact"), required=False)
+    # Typed or chosen from a list; an ambiguous or unknown value is a message
+    # on the field, never a silent first match.
+    contact = ContactLookupField(label=_("Contact"), required=False)
     date_from = forms.DateField(label=_("Date from"), required=False, widget=DATE_INPUT)
     date_to = forms.DateField(label=_("Date to"), required=False, widget=DATE_INPUT)
-    campaign = code_choice(
-        Campaign.objects.all(), field="no", label=_("Campaign"), empty_label=_("All")
-    )
+    campaign = CampaignLookupField(label=_("Campaign"), required=False)
     group = code_choice(
         InteractionGroup.objects.all(),
         label=_("Interaction group"),
         empty_label=_("All"),
     )
-    template = code_choice(
-        InteractionTemplate.objects.all(),
-        label=_("Interaction template"),
-        empty_label=_("All"),
-    )
-    salesperson = code_choice(
-        Salesperson.objects.all(), label=_("Salesperson"), empty_label=_("All")
-    )
+    template = TemplateLookupField(label=_("Interaction template"), required=False)
+    salesperson = SalespersonLookupField(label=_("Salesperson"), required=False)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -88,6 +84,22 @@ class DeleteCanceledForm(forms.Form):
             template=data.get("template"),
             salesperson=data.get("salesperson"),
         )
+
+    def confirmed_values(self) -> list[tuple[str, Any]]:
+        """The previewed filters as the confirmation posts them back.
+
+        Looked-up records travel as their keys, so the run deletes what the
+        preview resolved, not what the typed text might resolve to later.
+        """
+        return [
+            (
+                self[name].html_name,
+                field.prepare_value(self.cleaned_data.get(name))
+                if isinstance(field, LookupField)
+                else self[name].value(),
+            )
+            for name, field in self.fields.items()
+        ]
 
     def has_filters(self) -> bool:
         return any(value not in (None, "") for value in self.cleaned_data.values())

@@ -164,7 +164,7 @@ def test_staff_build_a_segment_with_add_and_refine_and_log_it(page: Page, staff)
 
     page.goto("/segments/new/")
     page.get_by_label("Description").fill("Spring letter to Bergen")
-    page.get_by_label("Interaction template").select_option(str(letter.pk))
+    page.get_by_label("Interaction template").fill(letter.code)
     page.get_by_role("button", name="Create segment").click()
     expect(message(page).first).to_contain_text("has been created")
     segment = Segment.objects.get(description="Spring letter to Bergen")

@@ -118,6 +118,11 @@ PAGE_EXPECTATIONS: dict[str, tuple[int, int, int, int, int]] = {
     "interactions:segment-export-contacts": (302, 403, 200, 403, 200),
     "interactions:segment-labels": (302, 403, 200, 403, 200),
     "interactions:segment-cover-sheets": (302, 403, 200, 403, 200),
+    # Lookups (JSON): signed in with the model's view permission.
+    "contacts:contact-lookup": (302, 403, 200, 200, 200),
+    "contacts:salesperson-lookup": (302, 403, 200, 200, 200),
+    "interactions:template-lookup": (302, 403, 200, 200, 200),
+    "interactions:campaign-lookup": (302, 403, 200, 200, 200),
 }
 
 # --- API operations: the answer per persona ---------------------------------

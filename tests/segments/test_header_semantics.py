@@ -92,7 +92,7 @@ def test_staff_page_shows_the_template_defaults_at_once(
     client, segment, meeting, staff_user
 ):
     client.force_login(staff_user)
-    data = form_data(segment) | {"template": meeting.pk}
+    data = form_data(segment) | {"template": meeting.code}
     response = client.get(
         reverse("interactions:segment-header-defaults", kwargs={"no": segment.no}),
         data,
@@ -120,7 +120,7 @@ def test_staff_page_saves_what_the_user_set_after_seeing_the_defaults(
         reverse("interactions:segment-update", kwargs={"no": segment.no}),
         form_data(segment)
         | {
-            "template": meeting.pk,
+            "template": meeting.code,
             "defaults_for": "MEETING",
             "unit_cost": "99",
             "campaign_target": "on",  # re-ticked after the defaults showed
@@ -137,7 +137,7 @@ def test_staff_page_without_htmx_shows_the_defaults_before_saving(
     client.force_login(staff_user)
     response = client.post(
         reverse("interactions:segment-update", kwargs={"no": segment.no}),
-        form_data(segment) | {"template": meeting.pk},
+        form_data(segment) | {"template": meeting.code},
     )
     assert response.status_code == 200
     assert response.context["form"].initial["unit_cost"] == Decimal(99)
@@ -164,10 +164,10 @@ def form_data(segment) -> dict[str, str]:
     data = {
         "description": segment.description,
         "date": segment.date.isoformat(),
-        "salesperson": segment.salesperson_id or "",
-        "template": segment.template_id or "",
+        "salesperson": segment.salesperson.code if segment.salesperson else "",
+        "template": segment.template.code if segment.template else "",
         "defaults_for": segment.template.code if segment.template else "",
-        "campaign": segment.campaign_id or "",
+        "campaign": segment.campaign.no if segment.campaign else "",
         "information_flow": segment.information_flow,
         "initiated_by": segment.initiated_by,
         "unit_cost": str(segment.unit_cost),

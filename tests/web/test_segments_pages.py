@@ -214,7 +214,7 @@ def test_list_query_count_does_not_grow_with_rows(
 def test_create_takes_the_template_settings(staff_client, people, salesperson):
     response = staff_client.post(
         CREATE,
-        {"description": "Spring offer", "template": people.template.pk},
+        {"description": "Spring offer", "template": people.template.code},
     )
 
     segment = Segment.objects.get(description="Spring offer")
@@ -234,11 +234,16 @@ def test_create_shows_field_errors(staff_client, people):
     assert not Segment.objects.exists()
 
 
-def test_create_page_offers_only_unblocked_salespeople(staff_client, people):
+def test_create_refuses_a_blocked_salesperson_on_its_field(staff_client, people):
     factories.SalespersonFactory(code="GONE", name="Gone Away", blocked=True)
-    response = staff_client.get(CREATE)
-    assert response.status_code == 200
-    assert b"Gone Away" not in response.content
+    response = staff_client.post(
+        CREATE, {"description": "Spring offer", "salesperson": "gone away"}
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors["salesperson"] == [
+        "Salesperson GONE is blocked."
+    ]
+    assert not Segment.objects.exists()
 
 
 def test_update_header_and_the_lines_on_its_template(staff_client, segment):
@@ -288,9 +293,9 @@ def header_data(segment: Segment) -> dict[str, str]:
     data = {
         "description": segment.description,
         "date": segment.date.isoformat(),
-        "salesperson": segment.salesperson_id or "",
-        "template": segment.template_id or "",
-        "campaign": segment.campaign_id or "",
+        "salesperson": segment.salesperson.code if segment.salesperson else "",
+        "template": segment.template.code if segment.template else "",
+        "campaign": segment.campaign.no if segment.campaign else "",
         "information_flow": segment.information_flow,
         "initiated_by": segment.initiated_by,
         "unit_cost": str(segment.unit_cost),
@@ -788,8 +793,8 @@ def line_data(line: SegmentLine, full: bool = False, **changes: str) -> dict:
     without JavaScript (``full``) every field of the line.
     """
     data = {
-        "template": line.template_id or "",
-        "salesperson": line.salesperson_id or "",
+        "template": line.template.code if line.template else "",
+        "salesperson": line.salesperson.code if line.salesperson else "",
         "correspondence_type": line.correspondence_type,
         "cost": str(line.cost),
     }
@@ -834,7 +839,7 @@ def test_edit_line_with_a_new_template_redefaults_it(staff_client, segment):
     call = factories.TemplateFactory(code="CALL", unit_cost=Decimal("3.00"))
     response = staff_client.post(
         url("segment-update-line", segment, line_id=line.pk),
-        line_data(line, full=True, template=str(call.pk)),
+        line_data(line, full=True, template=call.code),
     )
     assert response.status_code == 302
     line.refresh_from_db()

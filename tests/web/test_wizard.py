@@ -321,10 +321,11 @@ def test_invalid_step_shows_errors_on_its_fields(staff_client, person, letter):
 def test_service_refusal_is_shown_on_the_step_it_belongs_to(
     staff_client, person, letter
 ):
-    person.privacy_blocked = True
-    person.save()
     wizard_id = start(staff_client)
     walk_to_result(staff_client, wizard_id, person, letter)
+    # Blocked after step 1 accepted it (step 1 refuses a blocked contact at once).
+    person.privacy_blocked = True
+    person.save()
 
     response = post(
         staff_client,

@@ -7,15 +7,17 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from contacts.models import Salesperson
+from contacts.lookups import ContactLookupField, SalespersonLookupField
 from interactions.models import (
     Evaluation,
     InteractionGroup,
     InteractionLogEntry,
-    InteractionTemplate,
 )
+from interactions.web.lookups import CampaignLookupField, TemplateLookupField
+from interactions_crm.platform.lookups import LookupField
 
 
 class BulkActionForm(forms.Form):
@@ -87,15 +89,15 @@ def _all_choice(choices: Iterable[tuple[Any, Any]]) -> list[tuple[Any, Any]]:
 def decorate_filter_form(form: forms.Form) -> forms.Form:
     """Friendlier widgets for the shared FilterSet's form (no other changes).
 
-    Codes become selects of the (small) code tables, yes/no filters get an
-    "All" choice and dates a date picker. Costs three small queries. Call it
+    Contact, template, campaign and salesperson become lookups
+    (:func:`lookup_filters`), groups a select, yes/no filters get an
+    "All" choice and dates a date picker. Costs one small query. Call it
     before validating: bound fields copy their label when first made.
     """
     code_tables: dict[str, Iterable[Any]] = {
-        "template": InteractionTemplate.objects.only("code", "description"),
         "group": InteractionGroup.objects.only("code", "description"),
-        "salesperson": Salesperson.objects.only("code", "name"),
     }
+    lookup_filters(form)
     for name, rows in code_tables.items():
         choices = [(row.code, str(row)) for row in rows]
         form.fields[name].widget = forms.Select(choices=_all_choice(choices))
@@ -117,6 +119,49 @@ def decorate_filter_form(form: forms.Form) -> forms.Form:
     form.fields["q"].widget.attrs.update(
         {"type": "search", "placeholder": _("Description or subject")}
     )
-    form.fields["template"].label = _("Template")
-    form.fields["contact"].widget.attrs.update({"placeholder": "CT000001"})
     return form
+
+
+def lookup_keys(params: QueryDict) -> tuple[QueryDict, list[str]]:
+    """``params`` with each looked-up filter replaced by the key it names.
+
+    For pages that hand the raw parameters to the FilterSet (the CSV export):
+    they then select what the list shows. The second item holds the messages
+    of values that name no single record (the caller refuses to go on).
+    """
+    resolved = params.copy()
+    problems: list[str] = []
+    form = forms.Form()
+    lookup_filters(form)
+    for name, field in form.fields.items():
+        text = params.get(name, "")
+        if not text:
+            continue
+        try:
+            resolved[name] = field.clean(text)
+        except forms.ValidationError as error:
+            problems.extend(f"{field.label}: {message}" for message in error.messages)
+    return resolved, problems
+
+
+def lookup_filters(form: forms.Form) -> None:
+    """Contact, template, campaign and salesperson typed or chosen from a list.
+
+    Each cleans to its business key, which the FilterSet compares; an
+    ambiguous or unknown value is a message on the field (then the list shows
+    nothing and says why), never a silent first match.
+    """
+    lookups: dict[str, LookupField] = {
+        "contact": ContactLookupField(label=_("Contact"), required=False, to_key=True),
+        "template": TemplateLookupField(
+            label=_("Template"), required=False, to_key=True
+        ),
+        "campaign": CampaignLookupField(
+            label=_("Campaign"), required=False, to_key=True
+        ),
+        "salesperson": SalespersonLookupField(
+            label=_("Salesperson"), required=False, to_key=True
+        ),
+    }
+    for name, field in lookups.items():
+        form.fields[name] = field

@@ -50,6 +50,7 @@ from interactions.web.entries.forms import (
     BulkActionForm,
     CancelForm,
     decorate_filter_form,
+    lookup_keys,
 )
 
 PAGE_SIZE = 50
@@ -111,8 +112,18 @@ class EntryExportView(StaffView):
     permission_required = VIEW_ENTRIES
     http_method_names = ["get"]
 
-    def get(self, request: StaffRequest) -> StreamingHttpResponse:
-        rows = export_rows(request.GET, sort=sort_key(request.GET.get("sort")))
+    def get(self, request: StaffRequest) -> HttpResponse | StreamingHttpResponse:
+        # A contact, template, campaign or salesperson typed by name exports
+        # what the list shows; one naming no single record goes back to the
+        # list, which says so on the field.
+        params, problems = lookup_keys(request.GET)
+        if problems:
+            for problem in problems:
+                messages.error(request, problem)
+            return redirect(
+                f"{reverse('interactions:entry-list')}?{params.urlencode()}"
+            )
+        rows = export_rows(params, sort=sort_key(request.GET.get("sort")))
         response = StreamingHttpResponse(
             self.lines(rows), content_type="text/csv; charset=utf-8"
         )

@@ -9,7 +9,7 @@ these forms.
 """
 
 import copy
-from typing import Any, cast
+from typing import Any
 
 from django import forms
 from django.core.validators import MinValueValidator
@@ -17,6 +17,7 @@ from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ChoiceField as FilterChoiceField
 
+from contacts.lookups import ContactLookupField, SalespersonLookupField
 from contacts.models import (
     BusinessRelation,
     IndustryGroup,
@@ -26,9 +27,7 @@ from contacts.models import (
 )
 from interactions.criteria import HISTORY_LOOKUPS, ContactCriteriaFilterSet
 from interactions.models import (
-    Campaign,
     InteractionGroup,
-    InteractionTemplate,
     LoggedSegment,
     SavedCriteria,
     Segment,
@@ -36,7 +35,9 @@ from interactions.models import (
     SegmentLine,
 )
 from interactions.services.segments import HEADER_FIELDS
-from interactions.web.fields import AMOUNT_INPUT, DATE_INPUT, ContactField
+from interactions.web.fields import AMOUNT_INPUT, DATE_INPUT
+from interactions.web.lookups import CampaignLookupField, TemplateLookupField
+from interactions_crm.platform.lookups import LookupField, instance_initial
 
 Kind = SegmentCriteriaAction.Kind
 
@@ -63,18 +64,6 @@ HEADER_FORM_FIELDS = [
 ]
 
 
-def _active_salespeople(field: forms.Field, current: Salesperson | None) -> None:
-    """Offer salespeople who are not blocked (and the one already chosen)."""
-    cast(forms.ModelChoiceField[Salesperson], field).queryset = (
-        Salesperson.objects.filter(blocked=False)
-        | (
-            Salesperson.objects.filter(pk=current.pk)
-            if current is not None
-            else Salesperson.objects.none()
-        )
-    )
-
-
 class SegmentHeaderForm(forms.ModelForm[Segment]):
     """Create a segment or change its header.
 
@@ -87,6 +76,11 @@ class SegmentHeaderForm(forms.ModelForm[Segment]):
     """
 
     defaults_for = forms.CharField(required=False, widget=forms.HiddenInput)
+    # Typed or chosen from a list, never a guessed first match; a blocked
+    # salesperson is refused by the service with a message on the field.
+    salesperson = SalespersonLookupField(label=_("Salesperson"), required=False)
+    template = TemplateLookupField(label=_("Interaction template"), required=False)
+    campaign = CampaignLookupField(label=_("Campaign"), required=False)
 
     update_lines = forms.BooleanField(
         label=_("Also update the lines"),
@@ -141,9 +135,7 @@ class SegmentHeaderForm(forms.ModelForm[Segment]):
                     del self.fields[name]
         elif not self.instance.lines.exists():
             del self.fields["update_lines"]
-        _active_salespeople(
-            self.fields["salesperson"], instance.salesperson if instance else None
-        )
+        instance_initial(self, self.instance)
         self.fields["description"].help_text = _(
             "Required to log the segment; the lines copy it."
         )
@@ -189,15 +181,20 @@ CLASSIFICATION_CRITERIA = (
 
 #: Criteria typed as codes, offered as a select of their (small) code table.
 CODE_CRITERIA: dict[str, tuple[type[Model], str]] = {
-    "salesperson": (Salesperson, "code"),
     "business_relation": (BusinessRelation, "code"),
     "job_responsibility": (JobResponsibility, "code"),
     "industry_group": (IndustryGroup, "code"),
     "mailing_group": (MailingGroup, "code"),
-    "interaction_template": (InteractionTemplate, "code"),
     "interaction_group": (InteractionGroup, "code"),
-    "campaign": (Campaign, "no"),
-    "interaction_salesperson": (Salesperson, "code"),
+}
+
+#: Criteria on records typed by key or name (a lookup: never a guessed first
+#: match); each cleans to the key the criteria compare.
+LOOKUP_CRITERIA: dict[str, type[LookupField]] = {
+    "salesperson": SalespersonLookupField,
+    "interaction_template": TemplateLookupField,
+    "campaign": CampaignLookupField,
+    "interaction_salesperson": SalespersonLookupField,
 }
 
 #: Options of each criteria action kind: name -> (label, help text).
@@ -262,7 +259,11 @@ class CriteriaForm(forms.Form):
         self.kind = kind
         for name, field in ContactCriteriaFilterSet().form.fields.items():
             field.required = False
-            if name in CODE_CRITERIA:
+            if name in LOOKUP_CRITERIA:
+                field = LOOKUP_CRITERIA[name](
+                    label=field.label, required=False, to_key=True
+                )
+            elif name in CODE_CRITERIA:
                 field.widget = forms.Select(choices=_code_choices(*CODE_CRITERIA[name]))
             elif isinstance(field, forms.DateField):
                 field.widget = DATE_INPUT
@@ -337,12 +338,11 @@ class CriteriaForm(forms.Form):
 
 
 class AddContactForm(forms.Form):
-    """Add one contact by hand (its number, or part of its name)."""
+    """Add one contact by hand (its number, or its name: never a guess)."""
 
-    contact = ContactField(
+    contact = ContactLookupField(
         label=_("Contact"),
-        max_length=100,
-        widget=forms.TextInput(attrs={"placeholder": _("Add a contact: no. or name")}),
+        attrs={"placeholder": _("Add a contact: no. or name")},
     )
 
     prefix = "add"
@@ -442,6 +442,11 @@ class SegmentLineForm(forms.ModelForm[SegmentLine]):
 
     COMPACT_FIELDS = ("template", "salesperson", "correspondence_type", "cost")
 
+    # Typed or chosen from a list, never a guessed first match; a blocked
+    # salesperson is refused by the service with a message on the field.
+    template = TemplateLookupField(label=_("Interaction template"), required=False)
+    salesperson = SalespersonLookupField(label=_("Salesperson"), required=False)
+
     class Meta:
         model = SegmentLine
         fields = [
@@ -480,7 +485,7 @@ class SegmentLineForm(forms.ModelForm[SegmentLine]):
                     del self.fields[name]
             for field in self.fields.values():
                 field.widget.attrs["form"] = f"line-form-{instance.pk}"
-        _active_salespeople(self.fields["salesperson"], instance.salesperson)
+        instance_initial(self, self.instance)
         for name in ("cost", "duration"):
             if name in self.fields:
                 # The database refuses negatives; say so on the field.

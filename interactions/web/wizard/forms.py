@@ -10,8 +10,10 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from contacts.lookups import ContactLookupField
 from contacts.models import Contact, CorrespondenceType, Salesperson
 from interactions.models import (
     Campaign,
@@ -20,27 +22,32 @@ from interactions.models import (
     InitiatedBy,
     InteractionTemplate,
 )
+from interactions.services.creation import check_contact_choice
 from interactions.web.fields import (
     DATE_INPUT,
     MINUTES_FIELD,
     MONEY_FIELD,
     TIME_INPUT,
-    ContactField,
     blank_as_dash,
     code_choice,
 )
+from interactions_crm.platform.forms import add_service_errors
 
 # Largest file the wizard imports (the web server may set a lower limit).
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
 
 
 class ContactStepForm(forms.Form):
-    """Step 1: who, which template, and the interaction details."""
+    """Step 1: who, which template, and the interaction details.
 
-    contact = ContactField(
+    The contact is looked up (never a guessed first match) and checked here,
+    where it is chosen: a privacy-blocked contact, or e-mail for a contact
+    without an address, is refused on this step, not at *Finish*.
+    """
+
+    contact = ContactLookupField(
         label=_("Contact"),
-        help_text=_("Contact no., or part of the name."),
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        help_text=_("Contact no. or name; choose from the list as you type."),
     )
     template = code_choice(
         InteractionTemplate.objects.select_related("group"),
@@ -71,6 +78,18 @@ class ContactStepForm(forms.Form):
         choices=blank_as_dash(InitiatedBy.choices),
         required=False,
     )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        contact = data.get("contact")
+        if contact is not None:
+            try:
+                check_contact_choice(
+                    contact, correspondence_type=data.get("correspondence_type", "")
+                )
+            except ValidationError as error:
+                add_service_errors(self, error)
+        return data
 
 
 class ContentStepForm(forms.Form):

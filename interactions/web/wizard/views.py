@@ -19,21 +19,53 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
+from contacts.lookups import ContactLookupField
 from contacts.models import Contact
 from interactions.models import (
     DeliveryStatus,
     InteractionLogEntry,
     InteractionTemplate,
 )
+from interactions.services.creation import check_contact_choice
 from interactions.web.base import (
     ADD_ENTRIES,
     StaffRequest,
     StaffView,
     safe_next,
 )
-from interactions.web.fields import find_contact
 from interactions.web.wizard import state as wizard
 from interactions.web.wizard.forms import ContactStepForm, initial_from_raw
+
+
+def chosen_contact(text: str) -> Contact | None:
+    """The contact ``text`` names (its no., or a unique name), else None.
+
+    For showing what was chosen; validating the step says why not.
+    """
+    try:
+        contact: Contact | None = ContactLookupField(required=False).clean(text)
+    except ValidationError:
+        return None
+    return contact
+
+
+def contact_choice(text: str) -> tuple[Contact | None, ValidationError | None]:
+    """The contact ``text`` names, and why it cannot be used (if it cannot).
+
+    What step 1 says as soon as a contact is typed or chosen: an ambiguous or
+    unknown value (the lookup), a privacy-blocked contact (the service).
+    """
+    if not text.strip():
+        return None, None
+    try:
+        contact: Contact = ContactLookupField().clean(text)
+    except ValidationError as error:
+        return None, error
+    try:
+        check_contact_choice(contact)
+    except ValidationError as error:
+        return contact, error
+    return contact, None
 
 
 def wizard_context_from(request: StaffRequest) -> dict[str, str]:
@@ -76,9 +108,10 @@ class CreateInteractionView(StaffView):
                 step = wizard.STEP_NAMES[state.reached]
             return self.render_step(state, step)
         context = wizard_context_from(request)
-        contact = find_contact(context.get("contact", ""))
-        if context.get("contact") and contact is None:
-            context.pop("contact")
+        typed = context.get("contact", "")
+        contact, problem = contact_choice(typed)
+        if typed and contact is None:
+            context.pop("contact")  # not fixed: the user chooses
         template = (
             InteractionTemplate.objects.filter(code=context["template"]).first()
             if context.get("template")
@@ -87,6 +120,13 @@ class CreateInteractionView(StaffView):
         state = wizard.start_state(
             contact=contact, template=template, context=context, actor=request.user
         )
+        if problem is not None:
+            # The page's contact names no single contact, or cannot be used:
+            # say why at once, with what was given still in the field.
+            if contact is None:
+                state.store("contact", {**state.raw("contact"), "contact": typed})
+            for message in problem.messages:
+                messages.error(request, message)
         state.save(request)
         return self.render_step(state, wizard.STEP_NAMES[0])
 
@@ -285,6 +325,15 @@ class CreateInteractionView(StaffView):
         }
         form.fields["template"].widget.attrs.update(hx)
         form.fields["contact"].widget.attrs.update(hx)
+        for name, errors_id in (
+            ("contact", "wizard-contact-errors"),
+            ("template", "wizard-template-errors"),
+        ):
+            # The messages live in a container the details refresh replaces.
+            described = [errors_id]
+            if form.fields[name].help_text:
+                described.insert(0, f"id_{name}_helptext")
+            form.fields[name].widget.attrs["aria-describedby"] = " ".join(described)
         form.fields["date"].widget.attrs["data-defaults-input"] = ""
         form.fields["time"].widget.attrs["data-defaults-input"] = ""
         if state.locked_contact:
@@ -292,7 +341,7 @@ class CreateInteractionView(StaffView):
             form.fields["contact"].help_text = _(
                 "Given by the page the wizard was opened from."
             )
-        contact = find_contact(raw.get("contact", ""))
+        contact = chosen_contact(raw.get("contact", ""))
         template = InteractionTemplate.objects.filter(
             code=raw.get("template", "")
         ).first()
@@ -306,7 +355,7 @@ class CreateInteractionView(StaffView):
         """Who and what the later steps are about, shown above them."""
         raw = state.raw("contact")
         return {
-            "contact": find_contact(raw.get("contact", "")),
+            "contact": chosen_contact(raw.get("contact", "")),
             "template": InteractionTemplate.objects.filter(code=raw.get("template", ""))
             .select_related("group")
             .first(),
@@ -338,7 +387,7 @@ class WizardDefaultsView(StaffView):
     def get(self, request: StaffRequest) -> HttpResponse:
         params = request.GET
         state = wizard.WizardState.load(request, params.get("wizard"))
-        contact = find_contact(params.get("contact", ""))
+        contact, contact_error = contact_choice(params.get("contact", ""))
         template = InteractionTemplate.objects.filter(
             code=params.get("template", "")
         ).first()
@@ -356,11 +405,17 @@ class WizardDefaultsView(StaffView):
         form = ContactStepForm(initial=initial_from_raw(ContactStepForm, raw))
         return render(
             request,
-            "interactions/includes/wizard_details.html",
+            "interactions/includes/wizard_defaults.html",
             {
                 "form": form,
                 "defaults_for": defaults_for,
                 "details": DetailsInfo(contact, template),
                 "contact_typed": bool(params.get("contact")),
+                # Out of band: the contact's message as it is now (an
+                # ambiguous, unknown or refused contact says so at once; a
+                # fixed one's message goes), the template's once chosen.
+                "contact_errors": contact_error.messages if contact_error else [],
+                "contact_ambiguous": getattr(contact_error, "code", "") == "ambiguous",
+                "template_chosen": template is not None,
             },
         )
