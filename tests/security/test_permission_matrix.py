@@ -64,6 +64,10 @@ PAGE_EXPECTATIONS: dict[str, tuple[int, int, int, int, int]] = {
     "interactions:entry-list": (302, 403, 200, 200, 200),
     "interactions:entry-export": (302, 403, 200, 200, 200),
     "interactions:entry-bulk": (302, 403, 405, 405, 405),
+    # The log's column chooser and saved views (issue #13): POST only.
+    "interactions:entry-columns": (302, 403, 405, 405, 405),
+    "interactions:entry-view-save": (302, 403, 405, 405, 405),
+    "interactions:entry-view-delete": (302, 403, 405, 405, 405),
     "interactions:entry-detail": (302, 403, 200, 200, 200),
     "interactions:entry-attachment": (302, 403, 404, 404, 404),
     "interactions:entry-comment-add": (302, 403, 405, 405, 405),

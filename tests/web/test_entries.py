@@ -218,9 +218,10 @@ def test_list_query_count_is_pinned_and_never_counts_the_log(
         entry=InteractionLogEntry.objects.first(), date=timezone.localdate(), text="x"
     )
     # 1 session, 2 user, 3 user permissions, 4 group permissions,
-    # 5–7 filter choices (templates, groups, salespeople), 8 the page of rows
-    # (joined contacts, templates …; comments as EXISTS).
-    with django_assert_num_queries(8):
+    # 5–7 filter choices (templates, groups, salespeople), 8 the user's
+    # columns, 9 the user's saved views, 10 the page of rows (entry, contact,
+    # company; comments as EXISTS), 11 the code labels of the page (issue #13).
+    with django_assert_num_queries(11):
         staff_client.get(LIST)
 
     for _ in range(3):
@@ -228,7 +229,7 @@ def test_list_query_count_is_pinned_and_never_counts_the_log(
     with CaptureQueriesContext(connection) as queries:
         response = staff_client.get(LIST, {"canceled": "false", "q": "Template"})
     assert len(shown_entry_nos(response)) == 4
-    assert len(queries) == 8
+    assert len(queries) == 11
     log_table = InteractionLogEntry._meta.db_table
     assert not [
         q["sql"]
