@@ -42,9 +42,17 @@ class SaveViewForm(forms.Form):
     # The page's query string, the columns shown and the sort, as the page had them.
     query = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
     columns = forms.MultipleChoiceField(
-        choices=LogColumn.choices, required=False, widget=forms.MultipleHiddenInput
+        label=gettext_lazy("Columns"),
+        choices=LogColumn.choices,
+        required=False,
+        widget=forms.MultipleHiddenInput,
     )
-    sort = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
+    sort = forms.CharField(
+        label=gettext_lazy("Sort"),
+        required=False,
+        max_length=40,
+        widget=forms.HiddenInput,
+    )
 
 
 def log_url() -> str:
