@@ -357,6 +357,8 @@ def world(db, settings, monkeypatch) -> dict[str, Any]:
             "line_id": segment.lines.first().pk,
         },
         "interactions:postponed": {"entry_no": postponed.entry_no},
+        # A saved log view's number (POST-only pages: GET never looks it up).
+        "interactions:entry-view": {"pk": 1},
         "interactions": {"entry_no": entry.entry_no, "pk": job.pk},
         "api": {
             "no": entry.contact.no,
