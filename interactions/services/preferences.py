@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlencode
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from interactions.models import LogColumn, LogViewPreference, SavedLogView
@@ -108,9 +108,16 @@ def save_log_view(
         columns=cleaned,
         sort=sort,
     )
+    view.full_clean()
     with transaction.atomic():
-        view.full_clean()
-        view.save()
+        try:
+            with transaction.atomic():
+                view.save()
+        except IntegrityError:
+            # Saved under the same name by another tab since full_clean() ran.
+            raise ValidationError(
+                {"name": [_("You already have a view with this name.")]}
+            ) from None
         record_audit(
             actor=actor,
             action="log.save_view",

@@ -493,3 +493,16 @@ def test_query_count_does_not_grow_with_columns_or_rows(
     sql = " ".join(q["sql"].upper() for q in queries.captured_queries)
     assert "COUNT(" not in sql
     assert " OFFSET " not in sql
+
+
+def test_saving_a_view_is_audited_with_its_filters(staff_user):
+    view = save_log_view(
+        actor=staff_user,
+        name="Fjord",
+        query="q=fjord&cursor=xyz&template=",
+        columns=["date"],
+        sort="oldest",
+    )
+    event = AuditEvent.objects.get(action="log.save_view")
+    assert event.changes == {"name": "Fjord", "query": "q=fjord", "sort": "oldest"}
+    assert event.object_id == str(view.pk)
