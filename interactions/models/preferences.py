@@ -29,7 +29,7 @@ class LogColumn(models.TextChoices):
     CORRESPONDENCE_TYPE = "correspondence_type", _("Correspondence type")
     EVALUATION = "evaluation", _("Evaluation")
     COST = "cost", _("Cost")
-    DURATION = "duration", _("Min.")
+    DURATION = "duration", _("Duration (min.)")
     ATTEMPT_FAILED = "attempt_failed", _("Attempt failed")
     CANCELED = "canceled", _("Canceled")
     DELIVERY_STATUS = "delivery_status", _("Delivery status")

@@ -55,6 +55,7 @@ def test_choose_columns_sort_and_save_a_view(page: Page, staff):  # noqa: F811
     for label in ("Campaign", "Information flow", "Company name", "Attempt failed"):
         chooser.get_by_label(label, exact=True).check()
     chooser.get_by_label("Salesperson", exact=True).uncheck()
+    screenshot(page, "log-column-chooser")
     chooser.get_by_role("button", name="Save columns").click()
     expect(message(page).first).to_contain_text("Your columns have been saved.")
 
