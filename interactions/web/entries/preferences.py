@@ -40,7 +40,12 @@ class ColumnsForm(forms.Form):
 class SaveViewForm(forms.Form):
     name = forms.CharField(label=gettext_lazy("View name"), max_length=60)
     # The page's query string, the columns shown and the sort, as the page had them.
-    query = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
+    query = forms.CharField(
+        label=gettext_lazy("Filters"),
+        required=False,
+        max_length=2000,
+        widget=forms.HiddenInput,
+    )
     columns = forms.MultipleChoiceField(
         label=gettext_lazy("Columns"),
         choices=LogColumn.choices,
