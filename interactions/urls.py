@@ -19,6 +19,7 @@ from interactions.web import (
 from interactions.web.entries import detail as entry
 from interactions.web.entries import log
 from interactions.web.segments import content as segment_content
+from interactions.web.entries import preferences as log_preferences
 from interactions.web.segments import criteria, header, lines, worksheet
 from interactions.web.segments import log as segment_log
 from interactions.web.segments import utilities as segment_utilities
@@ -33,6 +34,22 @@ urlpatterns = [
     path("interactions/", log.EntryListView.as_view(), name="entry-list"),
     path("interactions/export/", log.EntryExportView.as_view(), name="entry-export"),
     path("interactions/bulk/", log.EntryBulkView.as_view(), name="entry-bulk"),
+    # The log's column chooser and saved views (issue #13).
+    path(
+        "interactions/columns/",
+        log_preferences.LogColumnsView.as_view(),
+        name="entry-columns",
+    ),
+    path(
+        "interactions/views/",
+        log_preferences.LogViewSaveView.as_view(),
+        name="entry-view-save",
+    ),
+    path(
+        "interactions/views/<int:pk>/delete/",
+        log_preferences.LogViewDeleteView.as_view(),
+        name="entry-view-delete",
+    ),
     path(
         "interactions/<int:entry_no>/",
         entry.EntryDetailView.as_view(),

@@ -39,6 +39,7 @@ from interactions.admin import (
     segments,
 )
 from interactions.admin import outbox as outbox_admin  # noqa: F401 (registers)
+from interactions.admin import preferences as preferences_admin  # noqa: F401
 from interactions.admin.log import InteractionLogEntryAdmin
 from interactions_crm.platform.admin import (
     LookaheadPaginator,

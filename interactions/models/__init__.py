@@ -40,6 +40,12 @@ from interactions.models.outbox import (
     Suppression,
     SuppressionReason,
 )
+from interactions.models.preferences import (
+    DEFAULT_LOG_COLUMNS,
+    LogColumn,
+    LogViewPreference,
+    SavedLogView,
+)
 from interactions.models.segments import (
     LoggedSegment,
     SavedCriteria,
@@ -110,4 +116,8 @@ __all__ = [
     "Suppression",
     "SuppressionReason",
     "TemplatePurpose",
+    "DEFAULT_LOG_COLUMNS",
+    "LogColumn",
+    "LogViewPreference",
+    "SavedLogView",
 ]

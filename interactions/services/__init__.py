@@ -47,6 +47,11 @@ from interactions.services.postponed import (
     delete_postponed_entries,
     resume_interaction,
 )
+from interactions.services.preferences import (
+    choose_log_columns,
+    delete_log_view,
+    save_log_view,
+)
 from interactions.services.privacy import (
     ErasureResult,
     erase_contact,
@@ -149,3 +154,6 @@ __all__ += [
     "export_contact_data",
     "register_personal_data",
 ]
+
+# The log page's columns and saved views (issue #13 item 1).
+__all__ += ["choose_log_columns", "delete_log_view", "save_log_view"]

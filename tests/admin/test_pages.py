@@ -21,6 +21,7 @@ from interactions.services import (
     start_delete_canceled_job,
 )
 from interactions.services.outbox import record_opt_out
+from interactions.services.preferences import choose_log_columns, save_log_view
 from interactions.services.segments import (
     add_contacts,
     create_segment,
@@ -101,6 +102,11 @@ def one_of_each(admin_user):
         send=True,
     )
     record_opt_out(contact=person, method=OptOutMethod.LINK)
+    # The log page's chosen columns and a saved view (issue #13).
+    choose_log_columns(actor=admin_user, columns=["date", "campaign"])
+    save_log_view(
+        actor=admin_user, name="Mine", query="canceled=true", columns=["date"]
+    )
     return entry
 
 

@@ -64,6 +64,10 @@ PAGE_EXPECTATIONS: dict[str, tuple[int, int, int, int, int]] = {
     "interactions:entry-list": (302, 403, 200, 200, 200),
     "interactions:entry-export": (302, 403, 200, 200, 200),
     "interactions:entry-bulk": (302, 403, 405, 405, 405),
+    # The log's column chooser and saved views (issue #13): POST only.
+    "interactions:entry-columns": (302, 403, 405, 405, 405),
+    "interactions:entry-view-save": (302, 403, 405, 405, 405),
+    "interactions:entry-view-delete": (302, 403, 405, 405, 405),
     "interactions:entry-detail": (302, 403, 200, 200, 200),
     "interactions:entry-attachment": (302, 403, 404, 404, 404),
     "interactions:entry-comment-add": (302, 403, 405, 405, 405),
@@ -366,6 +370,8 @@ def world(db, settings, monkeypatch) -> dict[str, Any]:
             "line_id": segment.lines.first().pk,
         },
         "interactions:postponed": {"entry_no": postponed.entry_no},
+        # A saved log view's number (POST-only pages: GET never looks it up).
+        "interactions:entry-view": {"pk": 1},
         "interactions": {"entry_no": entry.entry_no, "pk": job.pk},
         "api": {
             "no": entry.contact.no,

@@ -14,24 +14,36 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from interactions.models import Evaluation, InteractionLogEntry
+from interactions.models import Evaluation, InteractionLogEntry, SavedLogView
 from interactions.selectors.log import (
     EXPORT_COLUMNS,
-    SORTS,
     export_rows,
-    filtered_entries,
-    log_filterset,
-    log_page,
     sort_key,
+)
+from interactions.selectors.log_page import (
+    DEFAULT_PAGE_SORT,
+    ENTRY_NO_SORTS,
+    PAGE_SORTS,
+    Column,
+    UnknownSort,
+    all_columns,
+    check_filters,
+    log_columns,
+    page_filterset,
+    page_sort,
+    rows_page,
+    saved_log_views,
+    shown_columns,
 )
 from interactions.services import evaluate_entries, switch_canceled
 from interactions.services.ledger import SwitchIntent
+from interactions.services.preferences import filter_query
 from interactions.web.base import (
     ADD_ENTRIES,
     CANCEL_ENTRIES,
@@ -52,6 +64,7 @@ from interactions.web.entries.forms import (
     decorate_filter_form,
     lookup_keys,
 )
+from interactions.web.entries.preferences import saved_view_url
 
 PAGE_SIZE = 50
 # Filters shown in the always-visible row; the others sit under "More filters".
@@ -59,7 +72,13 @@ MAIN_FILTERS = ("q", "contact", "date_from", "date_to", "template", "canceled")
 
 
 class EntryListView(StaffTemplateView):
-    """Every entry that is not postponed; filters, sort, keyset pages."""
+    """Every entry that is not postponed: NAV's columns, chosen per user.
+
+    Filters with the shared ``EntryFilterSet`` (an unknown code or a range
+    from after to is a message on the field, no rows), sorts by any sortable
+    column and pages by keyset on (column, entry no.). The columns are the
+    user's choice, or those of the saved view named by ``view``.
+    """
 
     permission_required = VIEW_ENTRIES
     template_name = "interactions/entry_list.html"
@@ -72,17 +91,31 @@ class EntryListView(StaffTemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context: dict[str, Any] = super().get_context_data(**kwargs)
         params = self.request.GET
-        filterset = log_filterset(params)
+        user = self.request.user
+        filterset = page_filterset(params)
         form = decorate_filter_form(filterset.form)
-        sort = sort_key(params.get("sort"))
+        if filterset.is_valid():
+            check_filters(form)
+        sort_error = ""
+        try:
+            sort = page_sort(params.get("sort"))
+        except UnknownSort:
+            sort = DEFAULT_PAGE_SORT
+            sort_error = _(
+                "There is no sort order “%(sort)s”; the entries are shown newest first."
+            ) % {"sort": params["sort"]}
+        views = saved_log_views(user)
+        view, view_error = applied_view(views, params.get("view"))
+        chosen = log_columns(user)
+        columns = shown_columns(view.columns if view else chosen)
         page = page_or_first(
-            log_page,
+            rows_page,
             params.get("cursor"),
-            rows=filtered_entries(filterset),
+            filterset=filterset,
             sort=sort,
             size=PAGE_SIZE,
         )
-        user = self.request.user
+        shown = {column.key for column in columns}
         context.update(
             filter_form=form,
             main_fields=[form[name] for name in MAIN_FILTERS],
@@ -91,11 +124,25 @@ class EntryListView(StaffTemplateView):
             ],
             more_open=any(
                 params.get(name) for name in form.fields if name not in MAIN_FILTERS
-            ),
+            )
+            or any(name not in MAIN_FILTERS for name in form.errors),
             filtered=any(params.get(name) for name in form.fields),
             page=page,
             sort=sort,
-            sorts=[(key, label) for key, (_ordering, label) in SORTS.items()],
+            sort_error=sort_error,
+            sorts=[(key, order.label) for key, order in PAGE_SORTS.items()],
+            columns=columns,
+            shown=shown,
+            headers=[header(params, column, sort) for column in columns],
+            entry_no_header=header(
+                params, Column("entry_no", _("Entry no."), ENTRY_NO_SORTS), sort
+            ),
+            column_count=len(columns) + 2,
+            all_columns=all_columns(),
+            saved_views=[(v, saved_view_url(v)) for v in views],
+            view=view,
+            view_error=view_error,
+            view_query=filter_query(params.urlencode()),
             evaluations=Evaluation.choices[1:],
             can_cancel=user.has_perm(CANCEL_ENTRIES),
             can_evaluate=user.has_perm(EVALUATE_ENTRIES),
@@ -104,6 +151,44 @@ class EntryListView(StaffTemplateView):
             continued=bool(params.get("cursor")),
         )
         return context
+
+
+def applied_view(
+    views: list[SavedLogView], key: str | None
+) -> tuple[SavedLogView | None, str]:
+    """The saved view named by the ``view`` parameter, and a message if unknown."""
+    if not key:
+        return None, ""
+    for view in views:
+        if str(view.pk) == key:
+            return view, ""
+    return None, _(
+        "The saved view you asked for does not exist (any more); your own "
+        "columns are shown."
+    )
+
+
+def header(params: QueryDict, column: Column, sort: str) -> dict[str, Any]:
+    """A column header: its sort link (first or second order), ``aria-sort``."""
+    if column.sorts is None:
+        return {"column": column, "href": "", "aria_sort": "", "arrow": ""}
+    first, second = column.sorts
+    target = second if sort == first else first
+    query = params.copy()
+    query["sort"] = target
+    query.pop("cursor", None)
+    aria_sort = arrow = ""
+    if sort in column.sorts:
+        descending = PAGE_SORTS[sort].descending
+        aria_sort = "descending" if descending else "ascending"
+        arrow = "↓" if descending else "↑"
+    return {
+        "column": column,
+        "href": f"?{query.urlencode()}",
+        "aria_sort": aria_sort,
+        "arrow": arrow,
+        "next_label": PAGE_SORTS[target].label,
+    }
 
 
 class EntryExportView(StaffView):
