@@ -197,25 +197,15 @@ def page_filterset(params: Mapping[str, Any]) -> EntryFilterSet:
 
 
 #: Code filters checked against their table: field → (model, lookup, message).
+# Contact, template, campaign and salesperson are lookup fields: their form
+# resolves the typed text (unknown or ambiguous is a message there).
 _CODE_FILTERS: dict[str, tuple[Any, str, Promise]] = {
-    "contact": (Contact, "no__iexact", _("There is no contact no. “%(value)s”.")),
     "company": (Contact, "no__iexact", _("There is no contact no. “%(value)s”.")),
-    "template": (
-        InteractionTemplate,
-        "code__iexact",
-        _("There is no interaction template “%(value)s”."),
-    ),
     "group": (
         InteractionGroup,
         "code__iexact",
         _("There is no interaction group “%(value)s”."),
     ),
-    "salesperson": (
-        Salesperson,
-        "code__iexact",
-        _("There is no salesperson “%(value)s”."),
-    ),
-    "campaign": (Campaign, "no__iexact", _("There is no campaign no. “%(value)s”.")),
 }
 #: Ranges: (from, to, message on the "to" field).
 _RANGES: tuple[tuple[str, str, Promise], ...] = (
