@@ -1,0 +1,343 @@
+"""The log's CSV export (DOMAIN §6.1; issue #12 item 5, issue #13 item 2).
+
+One file, two ways to write it:
+
+* **PostgreSQL** streams ``COPY (SELECT …) TO STDOUT WITH (FORMAT csv)``
+  through psycopg 3's ``cursor.copy()``: the filtered queryset's own SQL, with
+  the labels, dates and decimals formatted in the ``SELECT`` (``CASE`` over the
+  choice codes, ``to_char``, ``replace``), so no Python touches a row. The
+  first byte (the header) leaves at once and memory stays flat.
+* **SQLite** iterates the same filtered queryset in chunks and formats each
+  row in Python.
+
+Both write the same bytes (``tests/interactions/test_export.py`` compares them
+on PostgreSQL): a header row in the user's language, choice labels instead of
+codes, Yes/No for checkmarks, dates and times in the language's
+``DATE_FORMAT``/``TIME_FORMAT`` (``interactions_crm/formats``), decimals with
+the language's decimal separator and no thousands grouping (so spreadsheets
+read them as numbers), an empty cell for a blank value, ``\\n`` line ends.
+"""
+
+import csv
+import decimal
+import io
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, cast
+
+from django.db import connections
+from django.db.models import (
+    Case,
+    CharField,
+    Expression,
+    F,
+    Func,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, NullIf, Replace
+from django.utils import dateformat
+from django.utils.formats import get_format
+from django.utils.functional import Promise
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from contacts.models import CorrespondenceType
+from interactions.models import (
+    DeliveryStatus,
+    DocumentType,
+    Evaluation,
+    InformationFlow,
+    InitiatedBy,
+    InteractionLogEntry,
+)
+from interactions.selectors.log import SORTS, filtered_entries, log_filterset, sort_key
+
+if TYPE_CHECKING:
+    from django.db.backends.postgresql.operations import (
+        DatabaseOperations as PostgresOperations,
+    )
+
+#: How a column's value is written.
+TEXT, DATE, TIME, DECIMAL, BOOLEAN = "text", "date", "time", "decimal", "boolean"
+
+#: Choice columns: field → its choices (the label replaces the code).
+CHOICES: dict[str, Any] = {
+    "information_flow": InformationFlow,
+    "initiated_by": InitiatedBy,
+    "evaluation": Evaluation,
+    "correspondence_type": CorrespondenceType,
+    "delivery_status": DeliveryStatus,
+    "document_type": DocumentType,
+}
+
+#: The columns of the CSV export: field path → (header, kind).
+EXPORT_COLUMNS: tuple[tuple[str, Promise, str], ...] = (
+    ("entry_no", _("Entry no."), TEXT),
+    ("date", _("Date"), DATE),
+    ("time", _("Time"), TIME),
+    ("contact__no", _("Contact no."), TEXT),
+    ("contact__name", _("Contact name"), TEXT),
+    ("contact_company__no", _("Company no."), TEXT),
+    ("description", _("Description"), TEXT),
+    ("subject", _("Subject"), TEXT),
+    ("template__code", _("Interaction template"), TEXT),
+    ("group__code", _("Interaction group"), TEXT),
+    ("salesperson__code", _("Salesperson"), TEXT),
+    ("campaign__no", _("Campaign no."), TEXT),
+    ("cost", _("Cost (LCY)"), DECIMAL),
+    ("duration", _("Duration (min.)"), DECIMAL),
+    ("information_flow", _("Information flow"), TEXT),
+    ("initiated_by", _("Initiated by"), TEXT),
+    ("evaluation", _("Evaluation"), TEXT),
+    ("attempt_failed", _("Attempt failed"), BOOLEAN),
+    ("correspondence_type", _("Correspondence type"), TEXT),
+    ("delivery_status", _("Delivery status"), TEXT),
+    ("canceled", _("Canceled"), BOOLEAN),
+    ("segment_no", _("Segment no."), TEXT),
+    ("document_type", _("Document type"), TEXT),
+    ("document_no", _("Document no."), TEXT),
+    ("opportunity_ref", _("Opportunity"), TEXT),
+)
+
+#: Rows per chunk of the Python path (one encode per chunk, flat memory).
+CHUNK_ROWS = 2000
+#: Bytes the COPY path gathers before it yields (psycopg hands over one row
+#: per block; one response chunk per row would cost more than the row).
+COPY_CHUNK_BYTES = 256 * 1024
+
+#: Django date format characters → PostgreSQL ``to_char`` patterns. Only
+#: numeric ones: a month or day name would need the database's locale, which
+#: is not the user's language.
+TO_CHAR = {
+    "d": "DD",
+    "j": "FMDD",
+    "m": "MM",
+    "n": "FMMM",
+    "Y": "YYYY",
+    "y": "YY",
+    "H": "HH24",
+    "G": "FMHH24",
+    "i": "MI",
+    "s": "SS",
+}
+
+
+class UnsupportedFormat(ValueError):
+    """A ``DATE_FORMAT``/``TIME_FORMAT`` the PostgreSQL export cannot write."""
+
+
+def to_char_pattern(django_format: str) -> str:
+    """A Django date format as a ``to_char`` pattern, literals double-quoted.
+
+    Raises :class:`UnsupportedFormat` naming the character for anything but
+    the numeric characters of :data:`TO_CHAR` and punctuation, rather than
+    writing a date the Python path would write differently.
+    """
+    parts: list[str] = []
+    for char in django_format:
+        if char in TO_CHAR:
+            parts.append(TO_CHAR[char])
+        elif char.isalpha() or char in '\\"':
+            raise UnsupportedFormat(
+                f"The CSV export cannot write the date format character {char!r} "
+                f"of {django_format!r} in PostgreSQL; use one of "
+                f"{''.join(TO_CHAR)} and punctuation (interactions_crm/formats)."
+            )
+        else:
+            parts.append(f'"{char}"')
+    return "".join(parts)
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    """Everything language-dependent of one export, resolved up front.
+
+    Built while the request's language is active (:meth:`current`), so the
+    rows streamed later do not depend on which language the thread has then.
+    """
+
+    header: tuple[str, ...]
+    labels: Mapping[str, Mapping[str, str]]
+    yes: str
+    no: str
+    date_format: str
+    time_format: str
+    decimal_separator: str
+
+    @classmethod
+    def current(cls) -> "ExportFormat":
+        """The active language's header, labels and formats."""
+        return cls(
+            header=tuple(str(header) for _name, header, _kind in EXPORT_COLUMNS),
+            labels={
+                name: {str(code): str(label) for code, label in choices.choices if code}
+                for name, choices in CHOICES.items()
+            },
+            yes=gettext("Yes"),
+            no=gettext("No"),
+            date_format=str(get_format("DATE_FORMAT")),
+            time_format=str(get_format("TIME_FORMAT")),
+            decimal_separator=str(get_format("DECIMAL_SEPARATOR")),
+        )
+
+    def header_line(self) -> bytes:
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="\n").writerow(self.header)
+        return buffer.getvalue().encode()
+
+    # --- the Python path ---------------------------------------------------------
+
+    def cell(self, name: str, kind: str, value: Any) -> str:
+        """One value as the file writes it (the SQL of :meth:`expression`)."""
+        if value is None or value == "":
+            return ""
+        if name in self.labels:
+            return self.labels[name].get(value, value)
+        if kind == BOOLEAN:
+            return self.yes if value else self.no
+        if kind == DATE:
+            return dateformat.format(value, self.date_format)
+        if kind == TIME:
+            return dateformat.time_format(value, self.time_format)
+        if kind == DECIMAL:
+            return format(decimal.Decimal(value), "f").replace(
+                ".", self.decimal_separator
+            )
+        return str(value)
+
+    def row(self, values: tuple[Any, ...]) -> list[str]:
+        return [
+            self.cell(name, kind, value)
+            for (name, _header, kind), value in zip(EXPORT_COLUMNS, values, strict=True)
+        ]
+
+    # --- the PostgreSQL path -----------------------------------------------------
+
+    def expression(self, name: str, kind: str) -> Expression | F:
+        """The SQL that writes column ``name`` as :meth:`cell` does.
+
+        ``NULL`` for a blank value: ``COPY`` writes ``NULL`` as an empty cell
+        and an empty string as ``""``, the csv module both as an empty cell.
+        """
+        text = CharField()
+        if name in self.labels:
+            return Case(
+                *(
+                    When(**{name: code}, then=Value(label))
+                    for code, label in self.labels[name].items()
+                ),
+                default=NullIf(F(name), Value("")),
+                output_field=text,
+            )
+        if kind == BOOLEAN:
+            return Case(
+                When(**{name: True}, then=Value(self.yes)),
+                default=Value(self.no),
+                output_field=text,
+            )
+        if kind == DATE:
+            return Func(
+                F(name),
+                Value(to_char_pattern(self.date_format)),
+                function="to_char",
+                output_field=text,
+            )
+        if kind == TIME:
+            # date + time is a timestamp, which to_char formats like a date.
+            return Func(
+                F(name),
+                Value(to_char_pattern(self.time_format)),
+                template="to_char(DATE '2000-01-01' + %(expressions)s)",
+                output_field=text,
+            )
+        if kind == DECIMAL:
+            return Replace(
+                Cast(F(name), text), Value("."), Value(self.decimal_separator)
+            )
+        if name == "entry_no":
+            return F(name)
+        return NullIf(F(name), Value(""))
+
+    def copy_statement(self, rows: QuerySet[InteractionLogEntry]) -> str:
+        """``COPY (the formatted SELECT of rows) TO STDOUT`` with its values bound."""
+        formatted = rows.values_list(
+            *(self.expression(name, kind) for name, _header, kind in EXPORT_COLUMNS)
+        )
+        sql, params = formatted.query.sql_with_params()
+        operations = cast("PostgresOperations", connections[rows.db].ops)
+        select = operations.compose_sql(sql, params)
+        return f"COPY ({select}) TO STDOUT WITH (FORMAT csv, HEADER false)"
+
+
+def export_entries(
+    params: Mapping[str, Any], *, sort: str
+) -> QuerySet[InteractionLogEntry]:
+    """The filtered log in sort order (the rows of the export, no columns yet)."""
+    filterset = log_filterset(params, InteractionLogEntry.objects.visible())
+    return filtered_entries(filterset).order_by(*SORTS[sort_key(sort)][0])
+
+
+def export_rows(rows: QuerySet[InteractionLogEntry]) -> QuerySet[Any]:
+    """``rows`` as tuples of the raw values of :data:`EXPORT_COLUMNS`."""
+    return rows.values_list(*(name for name, _header, _kind in EXPORT_COLUMNS))
+
+
+def python_lines(
+    rows: QuerySet[InteractionLogEntry],
+    form: ExportFormat,
+    *,
+    chunk_size: int = CHUNK_ROWS,
+) -> Iterator[bytes]:
+    """The CSV file, formatted in Python, in chunks of ``chunk_size`` rows."""
+    yield form.header_line()
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    for i, values in enumerate(
+        export_rows(rows).iterator(chunk_size=chunk_size), start=1
+    ):
+        writer.writerow(form.row(values))
+        if i % chunk_size == 0:
+            yield buffer.getvalue().encode()
+            buffer.seek(0)
+            buffer.truncate()
+    if buffer.tell():
+        yield buffer.getvalue().encode()
+
+
+def copy_lines(
+    rows: QuerySet[InteractionLogEntry],
+    form: ExportFormat,
+    *,
+    chunk_bytes: int = COPY_CHUNK_BYTES,
+) -> Iterator[bytes]:
+    """The CSV file through PostgreSQL's ``COPY … TO STDOUT`` (psycopg 3)."""
+    yield form.header_line()
+    if rows.query.is_empty():  # an invalid filter selects nothing (no SQL)
+        return
+    statement = form.copy_statement(rows)
+    database = connections[rows.db]
+    database.ensure_connection()
+    buffer = bytearray()
+    with database.connection.cursor() as cursor, cursor.copy(statement) as copy:
+        for block in copy:
+            buffer += block
+            if len(buffer) >= chunk_bytes:
+                yield bytes(buffer)
+                buffer.clear()
+    if buffer:
+        yield bytes(buffer)
+
+
+def export_lines(params: Mapping[str, Any], *, sort: str) -> Iterator[bytes]:
+    """The filtered log as CSV in the active language: COPY on PostgreSQL.
+
+    The language-dependent parts are resolved now (the caller's request);
+    the rows are read while the returned iterator is consumed.
+    """
+    rows = export_entries(params, sort=sort)
+    form = ExportFormat.current()
+    if connections[rows.db].vendor == "postgresql":
+        return copy_lines(rows, form)
+    return python_lines(rows, form)
