@@ -223,12 +223,15 @@ class ExportFormat:
         """
         text = CharField()
         if name in self.labels:
+            # Blank first: most entries have no document type, delivery …,
+            # and a CASE tests its branches in order.
             return Case(
+                When(**{name: ""}, then=Value(None)),
                 *(
                     When(**{name: code}, then=Value(label))
                     for code, label in self.labels[name].items()
                 ),
-                default=NullIf(F(name), Value("")),
+                default=F(name),
                 output_field=text,
             )
         if kind == BOOLEAN:
@@ -253,6 +256,8 @@ class ExportFormat:
                 output_field=text,
             )
         if kind == DECIMAL:
+            if self.decimal_separator == ".":
+                return Cast(F(name), text)
             return Replace(
                 Cast(F(name), text), Value("."), Value(self.decimal_separator)
             )
