@@ -10,6 +10,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.urls import reverse
 from django.utils import translation
@@ -38,6 +39,14 @@ from tests import factories
 from tests.factories import make_entry
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def site_language_afterwards():
+    """Requests in Norwegian leave Norwegian active in the thread: reset it."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
 
 EXPORT = reverse("interactions:entry-export")
 
