@@ -15,17 +15,23 @@ on PostgreSQL): a header row in the user's language, choice labels instead of
 codes, Yes/No for checkmarks, dates and times in the language's
 ``DATE_FORMAT``/``TIME_FORMAT`` (``interactions_crm/formats``), decimals with
 the language's decimal separator and no thousands grouping (so spreadsheets
-read them as numbers), an empty cell for a blank value, ``\\n`` line ends.
+read them as numbers), ``\\n`` line ends. Quoting is PostgreSQL's: a value
+with a comma, quote or line break is quoted, an empty text as ``""``, a
+missing value (no time, no salesperson, a blank choice) as an empty cell.
+
+Cost (issue #12: ≤ 1.2 × a raw ``COPY`` of the same rows): every expression
+in the ``SELECT`` costs per row, so text columns go out as they are, a choice
+``CASE`` tests the blank code first, and dates use PostgreSQL's own output
+with a ``DateStyle`` set for the ``COPY`` only (ISO for ``Y-m-d``, German for
+``d.m.Y``; other formats fall back to ``to_char``).
 """
 
-import csv
 import decimal
-import io
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
-from django.db import connections
+from django.db import DatabaseError, connections
 from django.db.models import (
     Case,
     CharField,
@@ -36,7 +42,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, NullIf, Replace
+from django.db.models.functions import Cast, Replace
 from django.utils import dateformat
 from django.utils.formats import get_format
 from django.utils.functional import Promise
@@ -106,6 +112,9 @@ CHUNK_ROWS = 2000
 #: Bytes the COPY path gathers before it yields (psycopg hands over one row
 #: per block; one response chunk per row would cost more than the row).
 COPY_CHUNK_BYTES = 256 * 1024
+
+#: DATE_FORMATs that PostgreSQL's own date output writes, by ``DateStyle``.
+DATE_STYLES = {"Y-m-d": "ISO, DMY", "d.m.Y": "German, DMY"}
 
 #: Django date format characters → PostgreSQL ``to_char`` patterns. Only
 #: numeric ones: a month or day name would need the database's locale, which
@@ -182,19 +191,25 @@ class ExportFormat:
             decimal_separator=str(get_format("DECIMAL_SEPARATOR")),
         )
 
+    @property
+    def date_style(self) -> str | None:
+        """The ``DateStyle`` whose date output is :attr:`date_format`, if any."""
+        return DATE_STYLES.get(self.date_format)
+
     def header_line(self) -> bytes:
-        buffer = io.StringIO()
-        csv.writer(buffer, lineterminator="\n").writerow(self.header)
-        return buffer.getvalue().encode()
+        return csv_line(self.header).encode()
 
     # --- the Python path ---------------------------------------------------------
 
-    def cell(self, name: str, kind: str, value: Any) -> str:
-        """One value as the file writes it (the SQL of :meth:`expression`)."""
-        if value is None or value == "":
-            return ""
+    def cell(self, name: str, kind: str, value: Any) -> str | None:
+        """One value as the file writes it (the SQL of :meth:`expression`).
+
+        ``None`` is a missing value (an empty cell), ``""`` an empty text.
+        """
+        if value is None:
+            return None
         if name in self.labels:
-            return self.labels[name].get(value, value)
+            return self.labels[name].get(value, value) if value else None
         if kind == BOOLEAN:
             return self.yes if value else self.no
         if kind == DATE:
@@ -207,7 +222,7 @@ class ExportFormat:
             )
         return str(value)
 
-    def row(self, values: tuple[Any, ...]) -> list[str]:
+    def row(self, values: tuple[Any, ...]) -> list[str | None]:
         return [
             self.cell(name, kind, value)
             for (name, _header, kind), value in zip(EXPORT_COLUMNS, values, strict=True)
@@ -218,8 +233,8 @@ class ExportFormat:
     def expression(self, name: str, kind: str) -> Expression | F:
         """The SQL that writes column ``name`` as :meth:`cell` does.
 
-        ``NULL`` for a blank value: ``COPY`` writes ``NULL`` as an empty cell
-        and an empty string as ``""``, the csv module both as an empty cell.
+        ``COPY`` writes ``NULL`` as an empty cell and an empty text as ``""``;
+        :func:`csv_line` does the same for ``None`` and ``""``.
         """
         text = CharField()
         if name in self.labels:
@@ -240,12 +255,19 @@ class ExportFormat:
                 default=Value(self.no),
                 output_field=text,
             )
+        if kind == DATE and self.date_style:
+            return F(name)  # the DateStyle of copy_lines writes it
         if kind == DATE:
             return Func(
                 F(name),
                 Value(to_char_pattern(self.date_format)),
                 function="to_char",
                 output_field=text,
+            )
+        if kind == TIME and self.time_format == "H:i":
+            # PostgreSQL writes a time as HH:MM:SS[.ffffff] in every DateStyle.
+            return Func(
+                Cast(F(name), text), Value(5), function="left", output_field=text
             )
         if kind == TIME:
             # date + time is a timestamp, which to_char formats like a date.
@@ -261,9 +283,7 @@ class ExportFormat:
             return Replace(
                 Cast(F(name), text), Value("."), Value(self.decimal_separator)
             )
-        if name == "entry_no":
-            return F(name)
-        return NullIf(F(name), Value(""))
+        return F(name)
 
     def copy_statement(self, rows: QuerySet[InteractionLogEntry]) -> str:
         """``COPY (the formatted SELECT of rows) TO STDOUT`` with its values bound."""
@@ -274,6 +294,25 @@ class ExportFormat:
         operations = cast("PostgresOperations", connections[rows.db].ops)
         select = operations.compose_sql(sql, params)
         return f"COPY ({select}) TO STDOUT WITH (FORMAT csv, HEADER false)"
+
+
+def csv_line(cells: Sequence[str | None]) -> str:
+    """One CSV line as PostgreSQL's ``COPY … (FORMAT csv)`` writes it.
+
+    ``None`` is an empty cell, ``""`` a quoted empty text; a cell with a comma,
+    a quote or a line break is quoted, its quotes doubled; ``\\n`` ends it.
+    """
+    return ",".join(map(_csv_cell, cells)) + "\n"
+
+
+def _csv_cell(cell: str | None) -> str:
+    if cell is None:
+        return ""
+    if not cell:
+        return '""'
+    if "," in cell or '"' in cell or "\n" in cell or "\r" in cell:
+        return '"' + cell.replace('"', '""') + '"'
+    return cell
 
 
 def export_entries(
@@ -297,18 +336,14 @@ def python_lines(
 ) -> Iterator[bytes]:
     """The CSV file, formatted in Python, in chunks of ``chunk_size`` rows."""
     yield form.header_line()
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    for i, values in enumerate(
-        export_rows(rows).iterator(chunk_size=chunk_size), start=1
-    ):
-        writer.writerow(form.row(values))
-        if i % chunk_size == 0:
-            yield buffer.getvalue().encode()
-            buffer.seek(0)
-            buffer.truncate()
-    if buffer.tell():
-        yield buffer.getvalue().encode()
+    lines: list[str] = []
+    for values in export_rows(rows).iterator(chunk_size=chunk_size):
+        lines.append(csv_line(form.row(values)))
+        if len(lines) == chunk_size:
+            yield "".join(lines).encode()
+            lines.clear()
+    if lines:
+        yield "".join(lines).encode()
 
 
 def copy_lines(
@@ -325,14 +360,50 @@ def copy_lines(
     database = connections[rows.db]
     database.ensure_connection()
     buffer = bytearray()
-    with database.connection.cursor() as cursor, cursor.copy(statement) as copy:
-        for block in copy:
-            buffer += block
-            if len(buffer) >= chunk_bytes:
-                yield bytes(buffer)
-                buffer.clear()
+    with database.connection.cursor() as cursor:
+        style = form.date_style
+        previous = _set_date_style(cursor, style) if style else None
+        try:
+            with cursor.copy(statement) as copy:
+                for block in copy:
+                    buffer += block
+                    if len(buffer) >= chunk_bytes:
+                        yield bytes(buffer)
+                        buffer.clear()
+        finally:
+            if previous is not None:
+                _restore_date_style(database, cursor, previous)
     if buffer:
         yield bytes(buffer)
+
+
+def _set_date_style(cursor: Any, style: str) -> str:
+    """Set the session's ``DateStyle`` to ``style``; return the one it had.
+
+    Session-wide, so it holds in autocommit and inside a transaction alike;
+    :func:`copy_lines` puts the old one back when the ``COPY`` ends or the
+    download is abandoned.
+    """
+    cursor.execute(
+        "SELECT current_setting('DateStyle'), set_config('DateStyle', %s, false)",
+        [style],
+    )
+    previous: str = cursor.fetchone()[0]
+    return previous
+
+
+def _restore_date_style(database: Any, cursor: Any, previous: str) -> None:
+    """Put ``DateStyle`` back; close the connection if that fails.
+
+    psycopg reads timestamps with time zone only in ISO style, so a connection
+    must never go back to Django with another one. (In a transaction that
+    failed, its rollback restores the setting too.)
+    """
+    try:
+        _set_date_style(cursor, previous)
+    except DatabaseError:
+        database.close()
+        raise
 
 
 def export_lines(params: Mapping[str, Any], *, sort: str) -> Iterator[bytes]:

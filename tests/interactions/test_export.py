@@ -5,6 +5,7 @@ rows in Python. Both must write the same bytes for the same data.
 """
 
 import csv
+import dataclasses
 import datetime as dt
 import io
 from decimal import Decimal
@@ -193,6 +194,52 @@ def test_copy_and_python_write_the_same_bytes(person, company, language):
 
     assert len(parse(copied)) == InteractionLogEntry.objects.visible().count() + 1
     assert copied == formatted
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="COPY … TO STDOUT is PostgreSQL's"
+)
+def test_other_date_formats_go_through_to_char_and_stay_identical(person, company):
+    varied_entries(person, company)
+    form = dataclasses.replace(
+        ExportFormat.current(), date_format="j/n/y", time_format="G.i"
+    )
+    assert form.date_style is None
+    rows = export_entries({}, sort="oldest")
+
+    copied = b"".join(copy_lines(rows, form))
+
+    assert copied == b"".join(python_lines(rows, form))
+    assert any(row[1] == "7/11/26" and row[2] == "9.05" for row in parse(copied))
+
+
+def date_style() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW DateStyle")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="COPY … TO STDOUT is PostgreSQL's"
+)
+def test_the_date_style_is_put_back_even_when_the_download_stops(person):
+    for _i in range(5):
+        make_entry(person)
+    before = date_style()
+    with translation.override("nb"):
+        form = ExportFormat.current()
+        assert form.date_style == "German, DMY"
+        lines = copy_lines(export_entries({}, sort="newest"), form, chunk_bytes=1)
+        next(lines)  # the header
+        row = next(lines)  # the first row: the COPY runs
+        lines.close()  # the client went away
+
+    assert row.split(b",")[1] == b"02.03.2026"
+    assert date_style() == before
+    # psycopg reads timestamps with time zone only in ISO style.
+    assert InteractionLogEntry.objects.values_list("created_at", flat=True)[0]
 
 
 @pytest.mark.postgres
