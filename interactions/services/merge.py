@@ -9,10 +9,8 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 
-from django.utils import formats, translation
-
 from contacts.models import Contact, Salesperson
-from interactions_crm.platform.languages import correspondence_language
+from interactions_crm.platform.languages import letter_date
 
 #: The merge fields a template author can use, in the order the UI lists them.
 MERGE_FIELDS: tuple[str, ...] = (
@@ -45,8 +43,7 @@ def merge_context(
     Dates (and any number) are formatted in the contact's language, whatever
     language the acting user's request runs in.
     """
-    with translation.override(correspondence_language(contact.language)):
-        date_text = formats.date_format(date, "DATE_FORMAT")
+    date_text = letter_date(date, contact.language)
     return {
         "contact.name": contact.name,
         "contact.no": contact.no,

@@ -1,7 +1,9 @@
-"""Language codes as people read them (issue #13 item 2)."""
+"""Language codes as people read them; the dates of letters (issue #13 item 2)."""
+
+import datetime as dt
 
 from django.conf import settings
-from django.utils import translation
+from django.utils import formats, translation
 from django.utils.translation import get_language_info, gettext
 
 
@@ -36,3 +38,21 @@ def correspondence_language(code: str | None) -> str:
         return translation.get_supported_language_variant((code or "").lower())
     except LookupError:
         return str(settings.LANGUAGE_CODE)
+
+
+#: The date of a letter, written out as people write it in each site language
+#: (pages use the numeric DATE_FORMAT of interactions_crm/formats).
+LETTER_DATE_FORMATS = {"en": "F j, Y", "nb": "j. F Y"}
+
+
+def letter_date(date: dt.date, code: str | None) -> str:
+    """``date`` as a letter to someone whose language is ``code`` writes it.
+
+    "27. november 2026" for Norwegian, "November 27, 2026" for English: the
+    month name in the contact's language, whatever the user's language is.
+    """
+    language = correspondence_language(code)
+    with translation.override(language):
+        return formats.date_format(
+            date, LETTER_DATE_FORMATS.get(language, "DATE_FORMAT")
+        )
