@@ -180,6 +180,35 @@ def test_every_staff_page_speaks_norwegian_labels_and_dates(world):
     assert not report, "\n".join(f"{k}: {v}" for k, v in report.items())
 
 
+#: Dates an English page must not mix with its ISO dates.
+OTHER_ENGLISH_DATES = re.compile(
+    r"\b[ap]\.m\.|\b\d{1,2}/\d{1,2}/\d{4}\b|\b\d{2}\.\d{2}\.\d{4}\b"
+    r"|\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Oct|Nov|Dec)\. \d"
+)
+
+
+def test_english_pages_use_one_date_format(world):
+    """The same sweep in English: ISO dates only, never a.m./p.m. or M/D/Y."""
+    client = Client(headers={"accept-language": "en"})
+    client.force_login(world["users"]["admin"])
+    report: dict[str, list[str]] = {}
+    for name, names in matrix.staff_pages():
+        if name == "interactions:entry-export":
+            continue
+        url = reverse(name, kwargs=matrix.page_kwargs(world, name, names))
+        response = client.get(url)
+        if response.status_code != 200 or "html" not in response["Content-Type"]:
+            continue
+        found = [
+            f"{match!r} in {cell!r}"
+            for cell, _option in visible_text(response.content.decode())
+            for match in OTHER_ENGLISH_DATES.findall(cell)
+        ]
+        if found:
+            report[name] = found
+    assert not report, report
+
+
 def test_the_export_speaks_norwegian(world):
     client = norwegian_client(world)
     codes = choice_codes()
