@@ -5,7 +5,8 @@ One file, two ways to write it:
 * **PostgreSQL** streams ``COPY (SELECT …) TO STDOUT WITH (FORMAT csv)``
   through psycopg 3's ``cursor.copy()``: the filtered queryset's own SQL, with
   the labels, dates and decimals formatted in the ``SELECT`` (``CASE`` over the
-  choice codes, ``to_char``, ``replace``), so no Python touches a row. The
+  choice codes, the date output of a ``DateStyle``, ``replace``), so no Python
+  touches a row. The
   first byte (the header) leaves at once and memory stays flat.
 * **SQLite** iterates the same filtered queryset in chunks and formats each
   row in Python.
