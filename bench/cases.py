@@ -44,7 +44,8 @@ from interactions.models import (
     LoggedSegment,
     Segment,
 )
-from interactions.selectors.log import EXPORT_COLUMNS, SORTS
+from interactions.selectors.export import EXPORT_COLUMNS
+from interactions.selectors.log import SORTS
 from interactions.services import (
     CanceledEntryFilter,
     delete_canceled_entries,
@@ -415,7 +416,7 @@ def _export_queryset() -> Any:
     """The rows of the unfiltered export: the view's own queryset and columns."""
     filterset = EntryFilterSet({}, queryset=InteractionLogEntry.objects.visible())
     return filterset.qs.order_by(*SORTS["newest"][0]).values_list(
-        *(name for name, _label in EXPORT_COLUMNS)
+        *(name for name, _label, _kind in EXPORT_COLUMNS)
     )
 
 

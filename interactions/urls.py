@@ -17,9 +17,9 @@ from interactions.web import (
     privacy,
 )
 from interactions.web.entries import detail as entry
-from interactions.web.entries import log
-from interactions.web.segments import content as segment_content
+from interactions.web.entries import export, log
 from interactions.web.entries import preferences as log_preferences
+from interactions.web.segments import content as segment_content
 from interactions.web.segments import criteria, header, lines, worksheet
 from interactions.web.segments import log as segment_log
 from interactions.web.segments import utilities as segment_utilities
@@ -32,7 +32,7 @@ urlpatterns = [
     path("", dashboard.DashboardView.as_view(), name="dashboard"),
     # Interaction log entries page and its actions (DOMAIN §6.1–6.3).
     path("interactions/", log.EntryListView.as_view(), name="entry-list"),
-    path("interactions/export/", log.EntryExportView.as_view(), name="entry-export"),
+    path("interactions/export/", export.EntryExportView.as_view(), name="entry-export"),
     path("interactions/bulk/", log.EntryBulkView.as_view(), name="entry-bulk"),
     # The log's column chooser and saved views (issue #13).
     path(

@@ -300,6 +300,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/Oslo")
 USE_I18N = True
 USE_TZ = True
+# One date/time format per language (interactions_crm/formats/, issue #13).
+FORMAT_MODULE_PATH = ["interactions_crm.formats"]
 
 # --- Static and media -------------------------------------------------------
 STATIC_URL = "static/"

@@ -1,8 +1,9 @@
 """The interaction log as people read it (DOMAIN §6.1, §4.4).
 
-The log page, its CSV export, one entry's page and the postponed list read
-through these functions: the shared ``EntryFilterSet`` (same names and business
-keys as the API), the sort orders and keyset pages. No ``COUNT(*)`` over the
+The log page, its CSV export (:mod:`interactions.selectors.export`), one
+entry's page and the postponed list read through these functions: the shared
+``EntryFilterSet`` (same names and business keys as the API), the sort orders
+and keyset pages. No ``COUNT(*)`` over the
 log: a page fetches one row more than it shows to know whether more follow.
 """
 
@@ -28,35 +29,6 @@ SORTS: dict[str, tuple[tuple[str, ...], Promise]] = {
     "duration": (("-duration", "-entry_no"), _("Duration, longest first")),
 }
 DEFAULT_SORT = "newest"
-
-#: The columns of the CSV export: field path → header.
-EXPORT_COLUMNS: tuple[tuple[str, Promise], ...] = (
-    ("entry_no", _("Entry no.")),
-    ("date", _("Date")),
-    ("time", _("Time")),
-    ("contact__no", _("Contact no.")),
-    ("contact__name", _("Contact name")),
-    ("contact_company__no", _("Company no.")),
-    ("description", _("Description")),
-    ("subject", _("Subject")),
-    ("template__code", _("Interaction template")),
-    ("group__code", _("Interaction group")),
-    ("salesperson__code", _("Salesperson")),
-    ("campaign__no", _("Campaign no.")),
-    ("cost", _("Cost (LCY)")),
-    ("duration", _("Duration (min.)")),
-    ("information_flow", _("Information flow")),
-    ("initiated_by", _("Initiated by")),
-    ("evaluation", _("Evaluation")),
-    ("attempt_failed", _("Attempt failed")),
-    ("correspondence_type", _("Correspondence type")),
-    ("delivery_status", _("Delivery status")),
-    ("canceled", _("Canceled")),
-    ("segment_no", _("Segment no.")),
-    ("document_type", _("Document type")),
-    ("document_no", _("Document no.")),
-    ("opportunity_ref", _("Opportunity")),
-)
 
 
 def sort_key(value: str | None) -> str:
@@ -113,20 +85,6 @@ def log_page(
     tampered cursor; the page decides what to show then.
     """
     return keyset_page(rows, ordering=SORTS[sort][0], cursor=cursor, size=size)
-
-
-def export_rows(params: Mapping[str, Any], *, sort: str) -> QuerySet[Any]:
-    """The filtered log as tuples of :data:`EXPORT_COLUMNS`, in sort order.
-
-    Plain ``values_list`` rows (no model instances, no joins beyond the
-    columns), meant to be streamed with ``.iterator()``.
-    """
-    filterset = log_filterset(params, InteractionLogEntry.objects.visible())
-    return (
-        filtered_entries(filterset)
-        .order_by(*SORTS[sort_key(sort)][0])
-        .values_list(*(name for name, _label in EXPORT_COLUMNS))
-    )
 
 
 def entry_with_details() -> QuerySet[InteractionLogEntry]:

@@ -9,10 +9,8 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 
-from django.conf import settings
-from django.utils import formats, translation
-
 from contacts.models import Contact, Salesperson
+from interactions_crm.platform.languages import letter_date
 
 #: The merge fields a template author can use, in the order the UI lists them.
 MERGE_FIELDS: tuple[str, ...] = (
@@ -37,18 +35,6 @@ MERGE_FIELDS: tuple[str, ...] = (
 _PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_.]*)\s*\}\}")
 
 
-def formatting_language(language: str) -> str:
-    """The site language whose formats apply to a contact's ``language`` code.
-
-    A contact's language code selects template content; dates and numbers
-    are formatted with the matching site language, else the site default.
-    """
-    try:
-        return translation.get_supported_language_variant(language.lower())
-    except LookupError:
-        return str(settings.LANGUAGE_CODE)
-
-
 def merge_context(
     *, contact: Contact, salesperson: Salesperson | None, date: dt.date
 ) -> dict[str, str]:
@@ -57,8 +43,7 @@ def merge_context(
     Dates (and any number) are formatted in the contact's language, whatever
     language the acting user's request runs in.
     """
-    with translation.override(formatting_language(contact.language)):
-        date_text = formats.date_format(date, "DATE_FORMAT")
+    date_text = letter_date(date, contact.language)
     return {
         "contact.name": contact.name,
         "contact.no": contact.no,

@@ -675,16 +675,3 @@ def test_resend_refusal_is_shown(staff_client):
 def test_resend_needs_permission(client, viewer):
     client.force_login(viewer)
     assert client.post(detail_url(make_entry(), "entry-resend")).status_code == 403
-
-
-def test_export_chunks_hold_every_row_once(db):
-    entries = [make_entry(description=f"Row {i}") for i in range(5)]
-    rows = InteractionLogEntry.objects.order_by("entry_no").values_list(
-        *(name for name, _label in views.EXPORT_COLUMNS)
-    )
-
-    chunks = list(views.EntryExportView.lines(rows, chunk_size=2))
-
-    assert len(chunks) == 3  # rows 1-2, 3-4, then 5 (with the header in the first)
-    parsed = list(csv.reader(io.StringIO(b"".join(chunks).decode())))
-    assert [int(line[0]) for line in parsed[1:]] == [e.entry_no for e in entries]

@@ -1,31 +1,23 @@
-"""The Interaction Log Entries page (DOMAIN §6.1): list, export, bulk actions.
+"""The Interaction Log Entries page (DOMAIN §6.1): list and bulk actions.
 
 The list filters with the shared ``EntryFilterSet``, sorts and pages by keyset
-(:mod:`interactions.selectors.log`); the export streams the same selection as
-CSV; the bulk actions switch the canceled checkmark (after NAV's question) or
-evaluate the selected entries.
+(:mod:`interactions.selectors.log`); the CSV export of the same selection is
+:mod:`interactions.web.entries.export`; the bulk actions switch the canceled
+checkmark (after NAV's question) or evaluate the selected entries.
 """
 
-import csv
-import io
-from collections.abc import Iterator
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import HttpResponse, QueryDict, StreamingHttpResponse
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from interactions.models import Evaluation, InteractionLogEntry, SavedLogView
-from interactions.selectors.log import (
-    EXPORT_COLUMNS,
-    export_rows,
-    sort_key,
-)
 from interactions.selectors.log_page import (
     DEFAULT_PAGE_SORT,
     ENTRY_NO_SORTS,
@@ -62,7 +54,6 @@ from interactions.web.entries.forms import (
     BulkActionForm,
     CancelForm,
     decorate_filter_form,
-    lookup_keys,
 )
 from interactions.web.entries.preferences import saved_view_url
 
@@ -189,51 +180,6 @@ def header(params: QueryDict, column: Column, sort: str) -> dict[str, Any]:
         "arrow": arrow,
         "next_label": PAGE_SORTS[target].label,
     }
-
-
-class EntryExportView(StaffView):
-    """The filtered log as CSV, streamed row by row (flat memory, DESIGN §5)."""
-
-    permission_required = VIEW_ENTRIES
-    http_method_names = ["get"]
-
-    def get(self, request: StaffRequest) -> HttpResponse | StreamingHttpResponse:
-        # A contact, template, campaign or salesperson typed by name exports
-        # what the list shows; one naming no single record goes back to the
-        # list, which says so on the field.
-        params, problems = lookup_keys(request.GET)
-        if problems:
-            for problem in problems:
-                messages.error(request, problem)
-            return redirect(
-                f"{reverse('interactions:entry-list')}?{params.urlencode()}"
-            )
-        rows = export_rows(params, sort=sort_key(request.GET.get("sort")))
-        response = StreamingHttpResponse(
-            self.lines(rows), content_type="text/csv; charset=utf-8"
-        )
-        response["Content-Disposition"] = (
-            'attachment; filename="interaction-log-entries.csv"'
-        )
-        return response
-
-    @staticmethod
-    def lines(rows: QuerySet[Any], chunk_size: int = 2000) -> Iterator[bytes]:
-        """CSV in chunks of ``chunk_size`` rows, encoded once per chunk.
-
-        One yield per row made the response encode and re-check every line;
-        a chunk keeps memory flat and the per-row cost in the csv module.
-        """
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow([str(label) for _name, label in EXPORT_COLUMNS])
-        for i, row in enumerate(rows.iterator(chunk_size=chunk_size), start=1):
-            writer.writerow(row)
-            if i % chunk_size == 0:
-                yield buffer.getvalue().encode()
-                buffer.seek(0)
-                buffer.truncate()
-        yield buffer.getvalue().encode()
 
 
 def switch_question(first: InteractionLogEntry, count: int) -> str:

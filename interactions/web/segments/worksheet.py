@@ -12,14 +12,17 @@ changed. Add / reduce / refine contacts have their own pages
 (:mod:`~interactions.web.segments.log`).
 """
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+import django_filters
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.forms import Form
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -55,6 +58,7 @@ from interactions.web.segments.forms import (
 )
 from interactions_crm.platform.forms import add_service_errors
 from interactions_crm.platform.keyset import KeysetPage
+from interactions_crm.platform.languages import language_name
 
 LINE_PAGE_SIZE = 50
 #: Criteria actions listed on the worksheet (newest first; "go back" needs one).
@@ -82,14 +86,33 @@ def lines_page(segment: Segment, cursor: str | None = None) -> KeysetPage:
 
 
 def describe_criteria(criteria: dict[str, Any]) -> list[tuple[str, str]]:
-    """``(label, value)`` for each stored criterion, labelled as on the form."""
+    """``(label, value)`` for each stored criterion, labelled as on the form.
+
+    Values read as on the form too: a choice's label (not its code), a
+    language's name, a date in the user's format.
+    """
     filters = ContactCriteriaFilterSet.base_filters
     labels = {"logged_segment": _("Logged segment")}
     described = []
     for name, value in criteria.items():
         label = labels.get(name) or (filters[name].label if name in filters else name)
-        described.append((str(label), str(value)))
+        described.append((str(label), criterion_text(filters.get(name), value)))
     return described
+
+
+def criterion_text(criterion: Any, value: Any) -> str:
+    """A stored criterion value as people read it (see :func:`describe_criteria`)."""
+    text = str(value)
+    if isinstance(criterion, django_filters.ChoiceFilter):
+        return str(dict(criterion.extra.get("choices", ())).get(text, text))
+    if isinstance(criterion, django_filters.DateFilter):
+        try:
+            return date_format(dt.date.fromisoformat(text), "SHORT_DATE_FORMAT")
+        except ValueError:
+            return text
+    if criterion is not None and criterion.field_name == "language":
+        return language_name(text)
+    return text
 
 
 def describe_options(action: SegmentCriteriaAction) -> list[str]:
