@@ -18,13 +18,13 @@ A segment can have 100,000 lines: the inline shows the first
 """
 
 import copy
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Model, QuerySet
 from django.forms import BaseInlineFormSet, ModelForm
-from django.http import HttpRequest
+from django.http import HttpRequest, QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from interactions.admin.segment_actions import SegmentActionsMixin
@@ -106,7 +106,7 @@ class SegmentHeaderAdminForm(SegmentHeaderForm):
     def _show_template_defaults(self, cleaned: dict[str, Any]) -> None:
         """Put the chosen template's header values into the submitted data."""
         template = cleaned.get("template")
-        data = self.data.copy()
+        data = cast(QueryDict, self.data).copy()
         data[self.add_prefix("defaults_for")] = template.code if template else ""
         if template is not None and self.original is not None:
             current = copy.copy(self.original)
