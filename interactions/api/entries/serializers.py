@@ -12,7 +12,8 @@ from functools import cache
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import QuerySet, Value
+from django.db import connections, router
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
@@ -164,46 +165,81 @@ ENTRY_COLUMNS: tuple[str, ...] = tuple(
 )
 
 
+#: Serializer fields whose representation of a value of the given type is the
+#: value itself (``str(s)``, ``int(i)``, a choice's own value, a bool).
+_IDENTITY: tuple[tuple[type[serializers.Field[Any, Any, Any, Any]], type], ...] = (
+    (serializers.ChoiceField, str),
+    (serializers.CharField, str),
+    (serializers.BooleanField, bool),
+    (serializers.IntegerField, int),
+)
+
+
 @cache
-def _output_fields() -> dict[str, serializers.Field[Any, Any, Any, Any]]:
-    """The serializer's fields (built once: to_representation keeps no state)."""
-    return dict(InteractionLogEntrySerializer().fields)
+def _converters() -> dict[str, Any]:
+    """Field name → how a value is shown: ``None`` keeps it as it is.
+
+    The serializer's own fields (built once: ``to_representation`` keeps no
+    state); identity where the field would return the value unchanged.
+    """
+    converters: dict[str, Any] = {}
+    for name, field in InteractionLogEntrySerializer().fields.items():
+        python_type = next(
+            (kind for cls, kind in _IDENTITY if type(field) is cls), None
+        )
+        converters[name] = (
+            (python_type, field.to_representation) if python_type else field
+        )
+    return converters
 
 
 def _labels(rows: list[dict[str, Any]]) -> dict[tuple[type[Any], Any], Any]:
-    """(model, pk) → business key of every row ``rows`` refer to: one query."""
+    """(model, pk) → business key of every row ``rows`` refer to: one query.
+
+    A ``UNION ALL`` of primary-key lookups, one per table, written out here:
+    compiling six ORM querysets cost more Python than the rows themselves.
+    """
     wanted: dict[tuple[type[Any], str], set[Any]] = {}
     for name, (model, key) in ENTRY_REFERENCES.items():
         column = _column(name)
         ids = {row[column] for row in rows if row[column] is not None}
         if ids:
             wanted.setdefault((model, key), set()).update(ids)
-    parts = [
-        model._default_manager.filter(pk__in=sorted(ids))
-        .order_by()
-        .annotate(kind=Value(index))
-        .values_list("kind", "pk", key)
-        for index, ((model, key), ids) in enumerate(wanted.items())
-    ]
-    if not parts:
+    if not wanted:
         return {}
     models_by_index = [model for model, _key in wanted]
-    first, *rest = parts
-    union = first.union(*rest, all=True) if rest else first
-    return {(models_by_index[kind], pk): label for kind, pk, label in union}
+    connection = connections[router.db_for_read(InteractionLogEntry)]
+    quote = connection.ops.quote_name
+    parts, params = [], []
+    for index, ((model, key), ids) in enumerate(wanted.items()):
+        meta = model._meta
+        parts.append(
+            f"SELECT {index}, {quote(meta.pk.column)}, "
+            f"{quote(meta.get_field(key).column)} FROM {quote(meta.db_table)} "
+            f"WHERE {quote(meta.pk.column)} IN ({', '.join(['%s'] * len(ids))})"
+        )
+        params += sorted(ids)
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        return {
+            (models_by_index[kind], pk): label for kind, pk, label in cursor.fetchall()
+        }
 
 
 def lean_entry_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """``rows`` (``values(*ENTRY_COLUMNS)``) as InteractionLogEntrySerializer
     answers the same entries, with one query for every referenced key."""
-    fields = _output_fields()
+    converters = _converters()
     labels = _labels(rows)
     names = InteractionLogEntrySerializer.Meta.fields
-    columns = [(name, _column(name), ENTRY_REFERENCES.get(name)) for name in names]
+    columns = [
+        (name, _column(name), ENTRY_REFERENCES.get(name), converters[name])
+        for name in names
+    ]
     answer = []
     for row in rows:
         data: dict[str, Any] = {}
-        for name, column, reference in columns:
+        for name, column, reference, convert in columns:
             value = row[column]
             if value is None:
                 data[name] = None
@@ -211,8 +247,11 @@ def lean_entry_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 data[name] = labels[(reference[0], value)]
             elif column != name:  # a key shown as itself (logged_segment)
                 data[name] = value
+            elif type(convert) is tuple:
+                python_type, represent = convert
+                data[name] = value if type(value) is python_type else represent(value)
             else:
-                data[name] = fields[name].to_representation(value)
+                data[name] = convert.to_representation(value)
         answer.append(data)
     return answer
 
