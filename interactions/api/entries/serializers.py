@@ -156,7 +156,7 @@ ENTRY_REFERENCES: dict[str, tuple[type[Any], str]] = {
 def _column(name: str) -> str:
     """The ``values()`` name of serializer field ``name`` (``_id`` for keys)."""
     field = InteractionLogEntry._meta.get_field(name)
-    return field.attname if field.is_relation else name
+    return str(getattr(field, "attname", name))
 
 
 #: The entry's own columns a lean list reads (``values(*ENTRY_COLUMNS)``).
