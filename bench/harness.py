@@ -28,7 +28,7 @@ END_MARKER = "<!-- bench:results:end -->"
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 MB = 1024 * 1024
 
-Kind = Literal["max_ratio", "min_ratio", "max_value", "equal", "info"]
+Kind = Literal["max_ratio", "min_ratio", "min_share", "max_value", "equal", "info"]
 _STARTED = time.monotonic()
 
 
@@ -162,6 +162,14 @@ def explain(sql: str) -> str:
         return "\n".join(row[0] for row in cursor.fetchall())
 
 
+def planning_times(sql: str) -> tuple[float, float]:
+    """(planning, execution) ms of ``sql`` from ``EXPLAIN (ANALYZE)``."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}")
+        plan = cursor.fetchone()[0][0]
+    return float(plan["Planning Time"]), float(plan["Execution Time"])
+
+
 def explain_slowest(queries: list[dict[str, str]]) -> str:
     """The plan of the slowest SELECT of a captured run (empty if none)."""
     selects = [q for q in queries if q["sql"].lstrip().upper().startswith("SELECT")]
@@ -196,7 +204,8 @@ class Check:
     """One budget of DESIGN.md §8, judged on numbers from this run.
 
     ``kind`` says how: ``max_ratio`` value/baseline ≤ limit; ``min_ratio``
-    baseline/value ≥ limit (value is that many times faster); ``max_value``
+    baseline/value ≥ limit (value is that many times faster); ``min_share``
+    value/baseline ≥ limit (throughput: at least that share); ``max_value``
     value ≤ limit; ``equal`` value == baseline; ``info`` is reported with its
     ratio (baseline/value) but has no budget.
     """
@@ -223,6 +232,8 @@ class Check:
             return self.baseline / self.value if self.value else float("inf")
         if self.kind == "equal":
             return None
+        if self.kind == "min_share":
+            return self.value / self.baseline if self.baseline else 0.0
         return self.value / self.baseline if self.baseline else float("inf")
 
     @property
@@ -234,7 +245,7 @@ class Check:
         if self.kind == "equal":
             return self.value == self.baseline
         assert self.ratio is not None
-        if self.kind == "min_ratio":
+        if self.kind in ("min_ratio", "min_share"):
             return self.ratio >= self.limit
         return self.ratio <= self.limit
 
@@ -248,6 +259,8 @@ class Check:
             return "— (info)"
         if self.kind == "min_ratio":
             return f"≥ {self.limit:g}× faster"
+        if self.kind == "min_share":
+            return f"≥ {self.limit:g}×"
         return f"≤ {self.limit:g}×"
 
     def as_dict(self) -> dict[str, Any]:
@@ -266,6 +279,8 @@ def _number(value: float | None, unit: str) -> str:
         return f"{value:.0f} queries"
     if unit == "MB":
         return f"{value:.1f} MB"
+    if unit != "ms":
+        return f"{value:,.1f} {unit}"
     if value >= 100:
         return f"{value:,.0f} ms"
     return f"{value:.2f} ms" if value < 10 else f"{value:.1f} ms"

@@ -170,6 +170,17 @@ def main() -> int:
     results["4"] = cases.timeline_checks(ctx)
     progress("case 3: API list")
     results["3"] = cases.api_checks(ctx)
+    progress("case 9: planning and execution of the hot queries")
+    results["9"] = cases.planning_checks(ctx, ctx.hot)
+    progress("case 8: gunicorn throughput")
+    from bench.throughput import throughput_checks
+
+    results["8"] = throughput_checks(
+        url,
+        cases.bench_user()[1],
+        dataset.filter_group,
+        seconds=env_number("BENCH_LOAD_SECONDS", 30 if scale >= 1 else 9),
+    )
     progress("case 5: CSV export")
     results["5"] = cases.export_checks(ctx)
     progress("case 1: log a segment")

@@ -83,14 +83,29 @@ def contact_statistics(
     entry, ``last_attempted_date`` the latest initiated by us — canceled
     entries never count (an improvement over NAV, §11).
     """
-    counted = _counted()
-    return InteractionLogEntry.objects.for_contact(contact).aggregate(
-        **_figures(_counted(date_from=date_from, date_to=date_to)),
-        last_interaction_date=Max("date", filter=counted & Q(attempt_failed=False)),
-        last_attempted_date=Max(
-            "date", filter=counted & Q(initiated_by=InitiatedBy.US)
-        ),
+    # Counted entries only, in the WHERE clause: PostgreSQL then answers from
+    # the partial covering index entry_contact_figures_idx (or the company's)
+    # with an index-only scan instead of reading every entry of the contact
+    # (issue #12). The filters left in the aggregates use only its columns.
+    return (
+        InteractionLogEntry.objects.counted()
+        .for_contact(contact)
+        .aggregate(
+            **_figures(_date_range(date_from, date_to)),
+            last_interaction_date=Max("date", filter=Q(attempt_failed=False)),
+            last_attempted_date=Max("date", filter=Q(initiated_by=InitiatedBy.US)),
+        )
     )
+
+
+def _date_range(date_from: dt.date | None, date_to: dt.date | None) -> Q:
+    """Entries dated from ``date_from`` to ``date_to`` (both included, either open)."""
+    condition = Q()
+    if date_from is not None:
+        condition &= Q(date__gte=date_from)
+    if date_to is not None:
+        condition &= Q(date__lte=date_to)
+    return condition
 
 
 def _campaign_figures(condition: Q, prefix: str = "") -> dict[str, models.Aggregate]:
