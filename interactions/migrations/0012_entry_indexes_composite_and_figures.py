@@ -33,7 +33,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("contacts", "0002_contact_email_opt_out"),
-        ("interactions", "0010_merge_outbox_segment_content"),
+        ("interactions", "0011_log_view_preferences"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
