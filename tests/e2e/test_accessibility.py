@@ -7,7 +7,7 @@ like the permission matrix does, so a new page is checked without being
 listed here), the steps of the create-interaction wizard and the login page —
 is opened as a superuser on the demo data, in English and in Norwegian, on a
 desktop (1280 px) and a phone (390 px, with the navigation menu opened), and
-must have no *serious* or *critical* violation.
+must have no *serious* or *critical* violation — nor scroll sideways.
 
 A failure lists each violation as ``page [language, width]: rule (impact) —
 what is wrong — the elements``.
@@ -172,6 +172,13 @@ def test_no_serious_or_critical_axe_violation_on_any_staff_page(
         problems.extend(
             describe(f"{where} [{language}, {viewport}]", axe_violations(page))
         )
+        # Any screen: no page scrolls sideways, at 390 px neither.
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > VIEWPORTS[viewport]["width"]:
+            problems.append(
+                f"{where} [{language}, {viewport}]: the page is {width} px wide "
+                f"(window: {VIEWPORTS[viewport]['width']} px)"
+            )
         checked.append(where)
 
     try:
