@@ -170,6 +170,16 @@ def test_the_contact_card_at_390px_fits_the_screen(page: Page, staff, entries):
     assert scroll_width(page) <= PHONE["width"]
     assert_within(page, page.get_by_role("link", name=contact.email), PHONE["width"])
     keep_screenshot(page, "contact-card-390")
+    # An action drop-down opens in place, inside the screen.
+    summaries = page.locator("details.dropdown > summary")
+    assert summaries.count() >= 2
+    for index in range(summaries.count()):
+        summaries.nth(index).click()
+        panel = page.locator("details.dropdown[open] .dropdown__panel")
+        expect(panel).to_be_visible()
+        assert_within(page, panel, PHONE["width"])
+        assert scroll_width(page) <= PHONE["width"]
+        page.keyboard.press("Escape")
 
     page.set_viewport_size(DESKTOP)
     page.reload()
