@@ -98,8 +98,15 @@ backup-drill: venv ## Drill: pg_dump under writes, restore into a fresh database
 test: venv ## Run the whole test suite (DATABASE_URL=postgresql://… for PostgreSQL)
 	$(PY) -m pytest -m "not e2e"
 
-e2e: venv ## Browser tests (Playwright + Debian chromium)
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+e2e: venv node_modules/.installed ## Browser tests (Playwright + Debian chromium; npm ci installs axe-core)
 	$(PY) -m pytest -m e2e tests/e2e
+
+a11y: venv node_modules/.installed ## Accessibility: axe-core on every staff page, en + nb, 1280 and 390 px wide
+	$(PY) -m pytest -m e2e tests/e2e/test_accessibility.py tests/e2e/test_small_screen.py
 
 fuzz: venv ## Fuzz the REST API with Schemathesis against gunicorn (.ci/api-fuzz)
 	.ci/api-fuzz
@@ -129,4 +136,4 @@ bench: venv ## Performance benchmarks on PostgreSQL (BENCH_SCALE, DATABASE_URL)
 clean: ## Remove the virtualenv and the local SQLite database
 	rm -rf $(VENV) $(UV_VENV) db.sqlite3 db.sqlite3-shm db.sqlite3-wal
 
-.PHONY: help venv lock migrate run serve test e2e fuzz lint fmt messages bench clean
+.PHONY: help venv lock migrate run serve test e2e a11y fuzz lint fmt messages bench clean

@@ -10,6 +10,8 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponseRedirect
+from django.templatetags.static import static as static_url
 from django.urls import include, path, re_path
 from django.views.i18n import set_language
 
@@ -17,6 +19,13 @@ from contacts import urls as contact_urls
 from interactions.web.contact_card import urls as contact_card_urls
 from interactions.web.unsubscribe import unsubscribe
 from interactions_crm.platform.api import errors as api_errors
+
+
+@login_not_required
+def favicon(request: HttpRequest) -> HttpResponseRedirect:
+    """``/favicon.ico``: a redirect to the static icon (signed in or not)."""
+    return HttpResponseRedirect(static_url("favicon.ico"))
+
 
 contact_pages = (
     contact_urls.urlpatterns + contact_card_urls.urlpatterns,
@@ -37,6 +46,9 @@ urlpatterns = [
     path("", include("interactions.urls")),
     # Public (no login, CSRF-exempt for RFC 8058 one-click): DOMAIN §12.
     path("unsubscribe/<str:token>/", unsubscribe, name="unsubscribe"),
+    # Browsers ask for /favicon.ico whatever the page links: send them to the
+    # static file (its hashed name in production), never a 404.
+    path("favicon.ico", favicon, name="favicon"),
 ]
 
 # Errors outside a DRF view: JSON under /api/, Django's pages elsewhere.

@@ -6,7 +6,8 @@ that started one sends the user here. Who may follow a job depends on its
 kind: the permission of the page that starts such jobs.
 """
 
-from dataclasses import dataclass
+import datetime as dt
+from dataclasses import dataclass, fields
 from typing import Any
 
 from django.contrib import messages
@@ -14,9 +15,13 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from interactions.services import resume_delete_canceled_job
+from interactions.services import CanceledEntryFilter, resume_delete_canceled_job
+from interactions.services.delete_canceled import PREVIEW_PARAM, DeletePreview
 from interactions.services.jobs import JobKind
 from interactions.web.base import (
     DELETE_CANCELED,
@@ -45,6 +50,90 @@ JOB_PAGES: dict[str, JobPage] = {
     JobKind.DELETE_CANCELED_ENTRIES: JobPage(DELETE_CANCELED, resumable=True),
     JobKind.LOG_SEGMENT: JobPage(LOG_SEGMENT, resumable=False),
 }
+
+
+#: The labels of the delete-canceled filters, as on the page that starts it.
+DELETE_CANCELED_LABELS: dict[str, Promise] = {
+    "entry_no_from": gettext_lazy("Entry no. from"),
+    "entry_no_to": gettext_lazy("Entry no. to"),
+    "contact": gettext_lazy("Contact"),
+    "date_from": gettext_lazy("Date from"),
+    "date_to": gettext_lazy("Date to"),
+    "campaign": gettext_lazy("Campaign"),
+    "group": gettext_lazy("Interaction group"),
+    "template": gettext_lazy("Interaction template"),
+    "salesperson": gettext_lazy("Salesperson"),
+}
+
+
+@dataclass(frozen=True)
+class JobParameter:
+    """One labelled parameter a job ran with; ``value`` is rendered by type
+    (a date or time in the user's format, a boolean as Yes/No, a contact as
+    its no. and name)."""
+
+    label: str
+    value: Any
+    href: str = ""
+
+    @property
+    def is_date(self) -> bool:
+        return isinstance(self.value, dt.date) and not isinstance(
+            self.value, dt.datetime
+        )
+
+    @property
+    def is_datetime(self) -> bool:
+        return isinstance(self.value, dt.datetime)
+
+    @property
+    def is_bool(self) -> bool:
+        return isinstance(self.value, bool)
+
+
+def job_parameters(job: BackgroundJob) -> list[JobParameter]:
+    """The filters and options ``job`` ran with, labelled, in the page's order.
+
+    A parameter that no longer resolves (its contact was deleted since) is
+    shown as stored, marked so; it is never dropped silently.
+    """
+    params = dict(job.params)
+    if job.kind == JobKind.LOG_SEGMENT:
+        no = params.get("segment_no", "")
+        return [
+            JobParameter(
+                _("Segment"),
+                no,
+                reverse("interactions:segment-detail", args=[no]) if no else "",
+            ),
+            JobParameter(_("Send attachments"), bool(params.get("send"))),
+            JobParameter(_("Create follow-up segment"), bool(params.get("follow_up"))),
+        ]
+    preview = params.pop(PREVIEW_PARAM, None)
+    shown: list[JobParameter] = []
+    for name in (f.name for f in fields(CanceledEntryFilter)):
+        if name not in params or params[name] in (None, ""):
+            continue
+        label = str(DELETE_CANCELED_LABELS.get(name, name))
+        try:
+            value = getattr(CanceledEntryFilter.from_params({name: params[name]}), name)
+        except ValidationError:
+            value = _("%(value)s (no longer exists)") % {"value": params[name]}
+        shown.append(JobParameter(label, value))
+    if not shown:
+        shown.append(
+            JobParameter(
+                _("Filters"), _("None: every canceled entry that is not postponed.")
+            )
+        )
+    if preview:
+        counted = DeletePreview.from_params(preview)
+        shown += [
+            JobParameter(_("Entries counted in the preview"), counted.count),
+            JobParameter(_("Up to entry no."), counted.last_entry_no or "–"),
+            JobParameter(_("Counted at"), counted.at),
+        ]
+    return shown
 
 
 class JobAccessMixin(StaffPermissionMixin):
@@ -88,6 +177,7 @@ class JobDetailView(JobAccessMixin, StaffDetailView[BackgroundJob]):
         )
         # Only a job that reports progress per batch can stop in the middle.
         context["cancelable"] = resumable and not job.is_finished
+        context["parameters"] = job_parameters(job)
         return context
 
 
