@@ -78,7 +78,8 @@ class CampaignSerializer(FixedKeyMixin, serializers.ModelSerializer[Campaign]):
             clash = clash.exclude(pk=self.instance.pk)
         if clash.exists():
             raise serializers.ValidationError(
-                _("A campaign with this number already exists.")
+                _("A campaign with this number already exists."),
+                code="unique",  # a duplicate key: 409
             )
         return value
 
@@ -298,6 +299,9 @@ class InteractionTemplateSetupViewSet(
 
     def _update(self, request: Request) -> Response:
         row = self.get_object()
+        if request.method == "PATCH" and "template" not in request.data:
+            # A PATCH changes only what it names (the schema: nothing required).
+            return Response(self.get_serializer(row).data)
         serializer = SetDocumentTemplateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         row = set_document_template(

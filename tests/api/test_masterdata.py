@@ -299,7 +299,8 @@ def test_setup_refuses_a_template_with_content(admin_api, db):
         format="json",
     )
 
-    assert response.status_code == 400
+    # Schema-valid; the referenced template's content refuses it: 422.
+    assert response.status_code == 422
     assert "template" in response.json()
     assert (
         DocumentTemplateSetup.objects.get(document_type="sales_invoice").template
@@ -453,3 +454,24 @@ def test_template_content_needs_its_permissions(
     assert (
         staff_api.post(CONTENTS, {"language": "ENU"}, format="json").status_code == 403
     )
+
+
+def test_setup_patch_without_template_changes_nothing(admin_api, db):
+    response = admin_api.patch(
+        "/api/v1/interaction-template-setup/sales_invoice/", {}, format="json"
+    )
+
+    assert response.status_code == 200
+    assert response.json()["document_type"] == "sales_invoice"
+    assert not AuditEvent.objects.filter(action="template_setup.change").exists()
+
+
+def test_duplicate_campaign_number_is_409(admin_api, db):
+    factories.CampaignFactory(no="CP1")
+
+    response = admin_api.post(
+        "/api/v1/campaigns/", {"no": "CP1", "description": "Again"}, format="json"
+    )
+
+    assert response.status_code == 409
+    assert list(response.json()) == ["no"]

@@ -197,13 +197,15 @@ class SegmentViewSet(
             raise ValidationError(
                 {
                     "confirm_all": [
-                        _(
-                            "No criterion is given: this adds every contact. "
-                            'Send "confirm_all": true to add them all.'
+                        ValidationError(
+                            _(
+                                "No criterion is given: this adds every contact. "
+                                'Send "confirm_all": true to add them all.'
+                            ),
+                            code=UNPROCESSABLE,  # depends on the other fields: 422
                         )
                     ]
                 },
-                code=UNPROCESSABLE,  # depends on the other fields: 422
             )
         outcome = service(
             segment=segment,
