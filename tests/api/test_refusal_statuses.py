@@ -122,3 +122,20 @@ def test_schema_documents_422_where_it_can_be_answered(integrator_api, db):
     assert "409" in paths["/api/v1/business-relations/"]["post"]["responses"]
     # A plain read has no rule beyond the schema.
     assert "422" not in paths["/api/v1/contacts/"]["get"]["responses"]
+
+
+def test_unknown_code_in_a_code_filter_is_422(integrator_api, db):
+    # The code may have been deleted since the client read the schema.
+    response = integrator_api.get("/api/v1/contacts/", {"mailing_group": "GONE"})
+
+    assert response.status_code == 422
+    assert list(response.json()) == ["mailing_group"]
+
+
+def test_invalid_boolean_filter_stays_400(integrator_api, db):
+    response = integrator_api.get(
+        "/api/v1/contacts/", {"mailing_group": "GONE", "privacy_blocked": "maybe"}
+    )
+
+    assert response.status_code == 400
+    assert "privacy_blocked" in response.json()
