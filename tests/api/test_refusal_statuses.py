@@ -120,8 +120,10 @@ def test_schema_documents_422_where_it_can_be_answered(integrator_api, db):
     )
     assert "422" in paths["/api/v1/salespeople/{code}/statistics/"]["get"]["responses"]
     assert "409" in paths["/api/v1/business-relations/"]["post"]["responses"]
+    # A list with code filters: a code that does not exist (any more).
+    assert "422" in paths["/api/v1/contacts/"]["get"]["responses"]
     # A plain read has no rule beyond the schema.
-    assert "422" not in paths["/api/v1/contacts/"]["get"]["responses"]
+    assert "422" not in paths["/api/v1/contacts/{no}/"]["get"]["responses"]
 
 
 def test_unknown_code_in_a_code_filter_is_422(integrator_api, db):

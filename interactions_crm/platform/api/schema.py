@@ -223,16 +223,23 @@ class CrmAutoSchema(AutoSchema):
         if has_body:
             errors["415"] = self._error("Unsupported media type of the request body.")
         idempotent = is_idempotent(self.view, self.method)
-        unprocessable = has_body or bool(
-            getattr(_handler(self.view, self.method), "unprocessable", False)
+        filters = getattr(
+            getattr(self.view, "filterset_class", None), "base_filters", {}
+        )
+        unprocessable = (
+            has_body
+            or bool(getattr(_handler(self.view, self.method), "unprocessable", False))
+            # A code filter naming a key that does not exist (filters.py).
+            or any(isinstance(f, ModelChoiceFilter) for f in filters.values())
         )
         if unprocessable or idempotent:
             reasons = []
             if unprocessable:
                 reasons.append(
                     "The request matches the schema, but a rule the schema "
-                    "cannot state refuses it: a key in the body that does not "
-                    "exist, or a rule across fields. Messages by field."
+                    "cannot state refuses it: a key in the body or in a code "
+                    "filter that does not exist, or a rule across fields. "
+                    "Messages by field."
                 )
             if idempotent:
                 reasons.append(
