@@ -230,7 +230,11 @@ class CrmAutoSchema(AutoSchema):
             has_body
             or bool(getattr(_handler(self.view, self.method), "unprocessable", False))
             # A code filter naming a key that does not exist (filters.py).
-            or any(isinstance(f, ModelChoiceFilter) for f in filters.values())
+            or (
+                self.method == "GET"
+                and self._is_list_view()
+                and any(isinstance(f, ModelChoiceFilter) for f in filters.values())
+            )
         )
         if unprocessable or idempotent:
             reasons = []
