@@ -135,18 +135,26 @@ def _replace_business_relations(
     """
     specs = _normalize_relations(relations)
     codes = [code for code, _link_type, _link_no in specs]
-    errors: list[str] = []
+    # Coded: rules an API schema cannot state (the API answers 422).
+    errors: list[ValidationError] = []
     duplicates = sorted({code for code in codes if codes.count(code) > 1})
     if duplicates:
         errors.append(
-            _("Business relation %(codes)s is given more than once.")
-            % {"codes": ", ".join(duplicates)}
+            ValidationError(
+                _("Business relation %(codes)s is given more than once.")
+                % {"codes": ", ".join(duplicates)},
+                code="unprocessable",
+            )
         )
     found = {r.code: r for r in BusinessRelation.objects.filter(code__in=codes)}
     unknown = sorted(set(codes) - set(found))
     if unknown:
         errors.append(
-            _("Unknown business relation: %(codes)s.") % {"codes": ", ".join(unknown)}
+            ValidationError(
+                _("Unknown business relation: %(codes)s.")
+                % {"codes": ", ".join(unknown)},
+                code="does_not_exist",
+            )
         )
     if errors:
         raise ValidationError({"business_relations": errors})
@@ -165,7 +173,10 @@ def _replace_business_relations(
         try:
             row.full_clean()
         except ValidationError as exc:
-            errors.extend(f"{row.business_relation.code}: {m}" for m in exc.messages)
+            errors.extend(
+                ValidationError(f"{row.business_relation.code}: {m}")
+                for m in exc.messages
+            )
     if errors:
         raise ValidationError({"business_relations": errors})
     ContactBusinessRelation.objects.bulk_create(rows)

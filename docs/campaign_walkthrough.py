@@ -304,7 +304,7 @@ def run(client: Any, today: dt.date | None = None) -> Walkthrough:
         "GET",
         f"/campaigns/{no}/statistics/",
         query={"date_from": str(today), "date_to": str(today - dt.timedelta(days=1))},
-        expect=400,
+        expect=422,
     )
     walk.call(
         "The template's statistics",

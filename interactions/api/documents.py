@@ -24,6 +24,7 @@ from interactions.api.entries.serializers import (
 from interactions.models import Campaign, DocumentType
 from interactions.services import record_document
 from interactions_crm.platform.actors import user_or_none
+from interactions_crm.platform.api.errors import UNPROCESSABLE
 from interactions_crm.platform.api.fields import optional_by_key
 from interactions_crm.platform.api.idempotency import idempotent
 from interactions_crm.platform.api.responses import created
@@ -64,7 +65,8 @@ class RecordDocumentSerializer(serializers.Serializer[Any]):
                     "contact_no": [
                         _("Give exactly one of: contact_no, customer_no or vendor_no.")
                     ]
-                }
+                },
+                code=UNPROCESSABLE,  # across fields: the schema cannot say it (422)
             )
         return attrs
 

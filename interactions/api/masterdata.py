@@ -32,6 +32,7 @@ from interactions.services.masterdata import (
 )
 from interactions.services.setup import document_setup_rows, set_document_template
 from interactions_crm.platform.actors import user_or_none
+from interactions_crm.platform.api.errors import UNPROCESSABLE
 from interactions_crm.platform.api.fields import (
     FixedKeyMixin,
     by_key,
@@ -40,6 +41,7 @@ from interactions_crm.platform.api.fields import (
 from interactions_crm.platform.api.idempotency import idempotent
 from interactions_crm.platform.api.masterdata import DeletableMasterDataViewSet
 from interactions_crm.platform.api.responses import created
+from interactions_crm.platform.api.schema import refuses_unprocessable
 
 # --- Serializers -----------------------------------------------------------------
 
@@ -76,7 +78,8 @@ class CampaignSerializer(FixedKeyMixin, serializers.ModelSerializer[Campaign]):
             clash = clash.exclude(pk=self.instance.pk)
         if clash.exists():
             raise serializers.ValidationError(
-                _("A campaign with this number already exists.")
+                _("A campaign with this number already exists."),
+                code="unique",  # a duplicate key: 409
             )
         return value
 
@@ -126,20 +129,35 @@ class SetDocumentTemplateSerializer(serializers.Serializer[Any]):
     template = by_key(InteractionTemplate, "code", allow_null=True)
 
 
+class QueryDateField(serializers.DateField):
+    """A date in the query string; ``?date_to=`` is refused (400) like any value
+    that is not a date, as the schema's ``format: date`` says.
+
+    DRF reads an empty form value of an optional field as "not given"; the
+    parameter is either absent or a date.
+    """
+
+    def get_value(self, dictionary: Any) -> Any:
+        if dictionary.get(self.field_name, None) == "":
+            return ""
+        return super().get_value(dictionary)
+
+
 class DateRangeSerializer(serializers.Serializer[Any]):
     """The statistics' optional date range (query parameters, both included)."""
 
-    date_from = serializers.DateField(
+    date_from = QueryDateField(
         required=False, help_text=_("Count entries dated on or after this date.")
     )
-    date_to = serializers.DateField(
+    date_to = QueryDateField(
         required=False, help_text=_("Count entries dated on or before this date.")
     )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        # Across two parameters: the schema cannot say it, so 422 (not 400).
         error = date_range_error(attrs.get("date_from"), attrs.get("date_to"))
         if error:
-            raise serializers.ValidationError({"date_to": [error]})
+            raise serializers.ValidationError({"date_to": [error]}, code=UNPROCESSABLE)
         return attrs
 
 
@@ -205,6 +223,7 @@ class StatisticsActionMixin:
         ),
     )
     @action(detail=True, methods=["get"], url_path="statistics")
+    @refuses_unprocessable
     def statistics(self, request: Request, **kwargs: Any) -> Response:
         return statistics_response(request, self.get_object())
 
@@ -258,6 +277,7 @@ class CampaignViewSet(DeletableMasterDataViewSet):
         ),
     )
     @action(detail=True, methods=["get"], url_path="statistics")
+    @refuses_unprocessable
     def statistics(self, request: Request, no: str) -> Response:
         return statistics_response(request, self.get_object())
 
@@ -279,6 +299,9 @@ class InteractionTemplateSetupViewSet(
 
     def _update(self, request: Request) -> Response:
         row = self.get_object()
+        if request.method == "PATCH" and "template" not in request.data:
+            # A PATCH changes only what it names (the schema: nothing required).
+            return Response(self.get_serializer(row).data)
         serializer = SetDocumentTemplateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         row = set_document_template(
@@ -323,5 +346,6 @@ class SalespersonStatisticsView(generics.GenericAPIView[Salesperson]):
             "optional date range; canceled and postponed entries do not count."
         ),
     )
+    @refuses_unprocessable
     def get(self, request: Request, code: str) -> Response:
         return statistics_response(request, get_object_or_404(Salesperson, code=code))

@@ -22,6 +22,7 @@ from interactions.selectors.outbox import outbox_messages, outbox_summary
 from interactions.services.outbox.bounces import feed_dsn
 from interactions.services.outbox.queue import cancel_messages, retry_messages
 from interactions_crm.platform.actors import user_or_none
+from interactions_crm.platform.api.errors import UNPROCESSABLE
 from interactions_crm.platform.api.pagination import KeysetPagination
 
 CHANGE_OUTBOX = "interactions.change_outboxmessage"
@@ -145,7 +146,9 @@ class BounceView(APIView):
                         "Not a delivery status notification (multipart/report; "
                         "report-type=delivery-status)."
                     ]
-                }
+                },
+                # Content the schema cannot describe (a MIME report): 422.
+                code=UNPROCESSABLE,
             )
         return Response(BounceResultSerializer(result).data)
 

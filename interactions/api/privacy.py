@@ -38,6 +38,7 @@ from interactions.services.privacy import (
     may_erase_personal_data,
     may_export_personal_data,
 )
+from interactions_crm.platform.api.errors import UNPROCESSABLE
 
 
 class MayExportPersonalData(BasePermission):
@@ -129,7 +130,8 @@ class EraseView(APIView):
                         _("Send the contact number %(no)s to confirm the erasure.")
                         % {"no": contact.no}
                     ]
-                }
+                },
+                code=UNPROCESSABLE,  # must repeat the URL's key: 422
             )
         result = erase_contact(
             actor=request.user,

@@ -66,6 +66,8 @@ class Campaign(models.Model):
                 violation_error_message=_(
                     "The starting date must not be after the ending date."
                 ),
+                # A rule across two fields: the API answers 422 (errors.py).
+                violation_error_code="unprocessable",
             )
         ]
 
@@ -224,6 +226,8 @@ class TemplateContent(models.Model):
                 violation_error_message=_(
                     "The template already has content in this language."
                 ),
+                # A duplicate key: the API answers 409 (errors.py).
+                violation_error_code="unique",
             )
         ]
 

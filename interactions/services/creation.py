@@ -220,7 +220,10 @@ def _manual_errors(
         errors["salesperson"] = [_("You must fill in the salesperson.")]
     elif salesperson.blocked:
         errors["salesperson"] = [
-            _("Salesperson %(code)s is blocked.") % {"code": salesperson.code}
+            ValidationError(  # a key that may not be used: the API answers 422
+                _("Salesperson %(code)s is blocked.") % {"code": salesperson.code},
+                code="unprocessable",
+            )
         ]
     if not values["description"]:
         errors["description"] = [_("You must fill in the description.")]

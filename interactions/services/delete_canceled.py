@@ -65,17 +65,26 @@ class CanceledEntryFilter:
 
     def validate(self) -> None:
         """Raise ValidationError for ranges whose end lies before their start."""
-        errors: FieldErrors = {}
+        # Messages with a code: a rule across two fields (the API answers 422).
+        errors: dict[str, list[ValidationError]] = {}
         if (
             self.entry_no_from is not None
             and self.entry_no_to is not None
             and self.entry_no_from > self.entry_no_to
         ):
             errors["entry_no_to"] = [
-                _("The last entry no. must not be lower than the first.")
+                ValidationError(
+                    _("The last entry no. must not be lower than the first."),
+                    code="unprocessable",  # across two fields (API: 422)
+                )
             ]
         if self.date_from and self.date_to and self.date_from > self.date_to:
-            errors["date_to"] = [_("The end date must not be before the start date.")]
+            errors["date_to"] = [
+                ValidationError(
+                    _("The end date must not be before the start date."),
+                    code="unprocessable",  # across two fields (API: 422)
+                )
+            ]
         if errors:
             raise ValidationError(errors)
 

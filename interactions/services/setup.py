@@ -63,12 +63,16 @@ def set_document_template(
         raise ValidationError(
             {
                 "template": [
-                    _(
-                        "Interaction template %(code)s has content of its own. "
-                        "Templates that record documents must have no content: "
-                        "the document is the content."
+                    ValidationError(
+                        _(
+                            "Interaction template %(code)s has content of its own. "
+                            "Templates that record documents must have no content: "
+                            "the document is the content."
+                        )
+                        % {"code": template.code},
+                        # The referenced key's content: the API answers 422.
+                        code="unprocessable",
                     )
-                    % {"code": template.code}
                 ]
             }
         )

@@ -14,8 +14,10 @@ from django.core.management.base import CommandError
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
-#: Messages per field, as a service collects them before raising.
-type FieldErrors = dict[str, list[StrOrPromise]]
+#: Messages per field, as a service collects them before raising. A message
+#: may be a ``ValidationError`` with a ``code`` that tells the API which status
+#: to answer (``interactions_crm.platform.api.errors``: 409 or 422, not 400).
+type FieldErrors = dict[str, list[StrOrPromise | ValidationError]]
 
 
 def command_error(error: ValidationError, heading: str = "") -> CommandError:

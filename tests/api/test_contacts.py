@@ -60,10 +60,11 @@ def test_list_filters_by_business_relation_and_search(integrator_api, company, c
     assert [r["no"] for r in by_search.json()["results"]] == [other.no]
 
 
-def test_list_unknown_filter_value_is_400(integrator_api):
+def test_list_unknown_filter_code_is_422(integrator_api):
+    # A key that does not exist (docs/api.md, Errors): 422 naming the parameter.
     response = integrator_api.get("/api/v1/contacts/", {"business_relation": "NOPE"})
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "business_relation" in response.json()
 
 

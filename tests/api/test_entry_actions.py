@@ -304,25 +304,40 @@ def test_delete_canceled_deletes_only_canceled(admin_api, canceled_and_active):
     assert event.count == 2
 
 
-def test_delete_canceled_bad_filters_are_400(admin_api, canceled_and_active):
+def test_delete_canceled_unknown_key_and_reversed_range_are_422(
+    admin_api, canceled_and_active
+):
+    # Schema-valid, refused by rules the schema cannot state: 422, by field.
     response = admin_api.post(
         "/api/v1/interactions/delete-canceled/",
         {"contact": "NOPE", "date_from": "2026-02-01", "date_to": "2026-01-01"},
         format="json",
     )
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "contact" in response.json()
+    assert InteractionLogEntry.objects.count() == 4
 
 
-def test_delete_canceled_reversed_range_is_400(admin_api, canceled_and_active):
+def test_delete_canceled_schema_violation_is_400(admin_api, canceled_and_active):
+    response = admin_api.post(
+        "/api/v1/interactions/delete-canceled/",
+        {"contact": "NOPE", "date_from": "not a date"},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert "date_from" in response.json()
+
+
+def test_delete_canceled_reversed_range_is_422(admin_api, canceled_and_active):
     response = admin_api.post(
         "/api/v1/interactions/delete-canceled/",
         {"date_from": "2026-02-01", "date_to": "2026-01-01", "dry_run": False},
         format="json",
     )
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "date_to" in response.json()
     assert InteractionLogEntry.objects.count() == 4
 

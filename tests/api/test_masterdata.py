@@ -150,7 +150,9 @@ def test_campaign_ending_before_start_is_400(admin_api, db):
         format="json",
     )
 
-    assert response.status_code == 400
+    # A rule across two fields, which the schema cannot state: 422.
+    assert response.status_code == 422
+    assert "non_field_errors" in response.json()
     assert not Campaign.objects.filter(description="Backwards").exists()
 
 
@@ -231,15 +233,30 @@ def test_delete_business_relation_in_use_is_409(admin_api, company):
     assert BusinessRelation.objects.filter(code="CUST").exists()
 
 
-def test_duplicate_classification_code_is_400(admin_api, db):
+def test_duplicate_classification_code_is_409_naming_the_field(admin_api, db):
     factories.BusinessRelationFactory(code="CUST")
 
     response = admin_api.post(
         "/api/v1/business-relations/", {"code": "CUST"}, format="json"
     )
 
+    assert response.status_code == 409
+    assert list(response.json()) == ["code"]
+    assert BusinessRelation.objects.filter(code="CUST").count() == 1
+
+
+def test_duplicate_code_with_an_invalid_field_is_400(admin_api, db):
+    # One message about a rule the schema states makes the request invalid.
+    factories.BusinessRelationFactory(code="CUST")
+
+    response = admin_api.post(
+        "/api/v1/business-relations/",
+        {"code": "CUST", "description": "x" * 500},
+        format="json",
+    )
+
     assert response.status_code == 400
-    assert "code" in response.json()
+    assert "description" in response.json()
 
 
 # --- Interaction template setup -------------------------------------------------
@@ -282,7 +299,8 @@ def test_setup_refuses_a_template_with_content(admin_api, db):
         format="json",
     )
 
-    assert response.status_code == 400
+    # Schema-valid; the referenced template's content refuses it: 422.
+    assert response.status_code == 422
     assert "template" in response.json()
     assert (
         DocumentTemplateSetup.objects.get(document_type="sales_invoice").template
@@ -411,7 +429,8 @@ def test_a_second_content_in_one_language_is_refused_on_the_field(
         CONTENTS, {"language": "NOR", "subject": "Igjen"}, format="json"
     )
 
-    assert response.status_code == 400
+    # A duplicate key: 409 Conflict.
+    assert response.status_code == 409
     assert "already has content in this language" in str(response.json())
     assert content_template.contents.count() == 2
 
@@ -435,3 +454,24 @@ def test_template_content_needs_its_permissions(
     assert (
         staff_api.post(CONTENTS, {"language": "ENU"}, format="json").status_code == 403
     )
+
+
+def test_setup_patch_without_template_changes_nothing(admin_api, db):
+    response = admin_api.patch(
+        "/api/v1/interaction-template-setup/sales_invoice/", {}, format="json"
+    )
+
+    assert response.status_code == 200
+    assert response.json()["document_type"] == "sales_invoice"
+    assert not AuditEvent.objects.filter(action="template_setup.change").exists()
+
+
+def test_duplicate_campaign_number_is_409(admin_api, db):
+    factories.CampaignFactory(no="CP1")
+
+    response = admin_api.post(
+        "/api/v1/campaigns/", {"no": "CP1", "description": "Again"}, format="json"
+    )
+
+    assert response.status_code == 409
+    assert list(response.json()) == ["no"]

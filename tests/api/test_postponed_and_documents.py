@@ -186,6 +186,6 @@ def test_document_bad_input_is_400(integrator_api, invoice_setup):
 def test_document_needs_exactly_one_contact_reference(integrator_api, invoice_setup):
     response = _report(integrator_api, contact_no="CT1", customer_no="10000")
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "contact_no" in response.json()
     assert not InteractionLogEntry.objects.exists()

@@ -235,10 +235,12 @@ def test_log_segment(staff_api, segment, purchasers, staff_user):
     assert Segment.objects.filter(description__contains=segment.no).exists()
 
 
-def test_log_empty_segment_is_400_and_writes_nothing(staff_api, segment):
+def test_log_empty_segment_is_409_and_writes_nothing(staff_api, segment):
     response = staff_api.post(f"/api/v1/segments/{segment.no}/log/", {}, format="json")
 
-    assert response.status_code == 400
+    # The segment's state refuses it, not the body: 409 naming the field.
+    assert response.status_code == 409
+    assert "lines" in response.json()
     assert not LoggedSegment.objects.exists()
     assert Segment.objects.filter(pk=segment.pk).exists()
 
@@ -297,14 +299,14 @@ def test_reuse_logged_segment(staff_api, logged, staff_user, template):
     assert (response.json()["count"], response.json()["added"]) == (3, 3)
 
 
-def test_reuse_unknown_logged_segment_is_400(staff_api, segment):
+def test_reuse_unknown_logged_segment_is_422(staff_api, segment):
     response = staff_api.post(
         f"/api/v1/segments/{segment.no}/reuse-logged-segment/",
         {"logged_segment": 999999},
         format="json",
     )
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "logged_segment" in response.json()
 
 
@@ -335,22 +337,31 @@ def test_delete_canceled_logged_segments_keeps_active_ones(admin_api, logged):
 
 
 @pytest.mark.parametrize(
-    ("method", "suffix", "body", "field"),
+    ("method", "suffix", "body", "field", "status"),
     [
-        ("patch", "/", {"unit_duration": "-1"}, "unit_duration"),
-        ("put", "/", {"campaign": "NOPE"}, "campaign"),
-        ("post", "/lines/", {"contact": "NOPE"}, "contact"),
-        ("post", "/reduce-contacts/", {"criteria": {"contact_type": "x"}}, "criteria"),
-        ("post", "/refine-contacts/", {"entire_companies": "maybe"}, "criteria"),
-        ("post", "/log/", {"send": "perhaps"}, "send"),
+        ("patch", "/", {"unit_duration": "-1"}, "unit_duration", 400),
+        # A key that does not exist: schema-valid, refused with 422.
+        ("put", "/", {"campaign": "NOPE"}, "campaign", 422),
+        ("post", "/lines/", {"contact": "NOPE"}, "contact", 422),
+        (
+            "post",
+            "/reduce-contacts/",
+            {"criteria": {"contact_type": "x"}},
+            "criteria",
+            400,
+        ),
+        ("post", "/refine-contacts/", {"entire_companies": "maybe"}, "criteria", 400),
+        ("post", "/log/", {"send": "perhaps"}, "send", 400),
     ],
 )
-def test_segment_bad_input_is_400(staff_api, segment, method, suffix, body, field):
+def test_segment_bad_input_is_refused(
+    staff_api, segment, method, suffix, body, field, status
+):
     response = getattr(staff_api, method)(
         f"/api/v1/segments/{segment.no}{suffix}", body, format="json"
     )
 
-    assert response.status_code == 400
+    assert response.status_code == status
     assert field in response.json()
 
 
@@ -494,8 +505,8 @@ def test_save_and_reuse_criteria(staff_api, segment, purchasers, template, staff
 def test_save_and_reuse_criteria_refusals(staff_api, segment):
     url = f"/api/v1/segments/{segment.no}"
     empty = staff_api.post(f"{url}/save-criteria/", {"code": "X"}, format="json")
-    assert empty.status_code == 400
+    assert empty.status_code == 409
     assert "no criteria actions" in str(empty.json())
     unknown = staff_api.post(f"{url}/reuse-criteria/", {"code": "NOPE"}, format="json")
-    assert unknown.status_code == 400
+    assert unknown.status_code == 422
     assert "code" in unknown.json()

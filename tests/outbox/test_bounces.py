@@ -149,7 +149,7 @@ def test_api_refuses_what_is_not_a_report(db, admin_user):
         {"message": "Subject: hi\r\n\r\nhello"},
         format="json",
     )
-    assert response.status_code == 400
+    assert response.status_code == 422  # not a delivery status notification
     assert "Not a delivery status notification" in response.content.decode()
 
 

@@ -39,7 +39,7 @@ def test_a_campaign_runs_through_the_api_alone():
     assert statistics["count"] == logged["entry_count"] + 1
     assert statistics["target_contacts_contacted"] == logged["entry_count"]
     assert statistics["contacts_responded"] == 1
-    assert by_title["A range that ends before it starts"].status == 400
+    assert by_title["A range that ends before it starts"].status == 422
     # Every creating request of ours names its resource.
     for title in ("Create the campaign", "A template for the invitation"):
         assert by_title[title].location.startswith("http://testserver/api/v1/")

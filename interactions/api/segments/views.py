@@ -68,7 +68,7 @@ from interactions.services.segments import (
 from interactions.services.segments.header import set_segment_content
 from interactions.services.segments.utilities import apply_mailing_group
 from interactions_crm.platform.actors import user_or_none
-from interactions_crm.platform.api.errors import conflict_on_refusal
+from interactions_crm.platform.api.errors import UNPROCESSABLE, conflict_on_refusal
 from interactions_crm.platform.api.idempotency import idempotent
 from interactions_crm.platform.api.jobs import BackgroundJobSerializer, job_response
 from interactions_crm.platform.api.pagination import KeysetPagination
@@ -201,12 +201,15 @@ class SegmentViewSet(
             raise ValidationError(
                 {
                     "confirm_all": [
-                        _(
-                            "No criterion is given: this adds every contact. "
-                            'Send "confirm_all": true to add them all.'
+                        ValidationError(
+                            _(
+                                "No criterion is given: this adds every contact. "
+                                'Send "confirm_all": true to add them all.'
+                            ),
+                            code=UNPROCESSABLE,  # depends on the other fields: 422
                         )
                     ]
-                }
+                },
             )
         outcome = service(
             segment=segment,
@@ -295,11 +298,14 @@ class SegmentViewSet(
         segment = self.get_object()
         serializer = SaveCriteriaSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        saved = save_criteria(
-            segment=segment,
-            actor=user_or_none(request.user),
-            **serializer.validated_data,
-        )
+        # Refused for the segment's state (no criteria actions) or a code
+        # that is taken: 409 either way.
+        with conflict_on_refusal():
+            saved = save_criteria(
+                segment=segment,
+                actor=user_or_none(request.user),
+                **serializer.validated_data,
+            )
         # Saved criteria have no endpoint of their own; they are reused on a
         # segment (reuse-criteria), so Location names that operation.
         return created(
@@ -362,12 +368,18 @@ class SegmentViewSet(
         serializer = LogSegmentSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         actor = user_or_none(request.user)
-        if runs_in_background(segment.lines.count()):
-            job = start_log_segment_job(
+        # Every refusal of logging is about the segment's state (no
+        # description, no lines, lines that cannot be logged), never about
+        # the body the schema checked: 409.
+        with conflict_on_refusal():
+            if runs_in_background(segment.lines.count()):
+                job = start_log_segment_job(
+                    segment=segment, actor=actor, **serializer.validated_data
+                )
+                return job_response(request, job)
+            logged = log_segment(
                 segment=segment, actor=actor, **serializer.validated_data
             )
-            return job_response(request, job)
-        logged = log_segment(segment=segment, actor=actor, **serializer.validated_data)
         data = log_result_data(request, logged)
         return created(self, data, location=data["url"])
 

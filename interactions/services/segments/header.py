@@ -99,7 +99,11 @@ def _validate_header(segment: Segment) -> None:
             errors[field] = [*messages]
     if segment.salesperson is not None and segment.salesperson.blocked:
         errors.setdefault("salesperson", []).append(
-            _("Salesperson %(code)s is blocked.") % {"code": segment.salesperson.code}
+            ValidationError(  # a key that may not be used: the API answers 422
+                _("Salesperson %(code)s is blocked.")
+                % {"code": segment.salesperson.code},
+                code="unprocessable",
+            )
         )
     if errors:
         raise ValidationError(errors)

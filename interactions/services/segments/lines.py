@@ -267,7 +267,11 @@ def update_segment_line(
                 errors[name] = [_("This value must not be negative.")]
         if line.salesperson is not None and line.salesperson.blocked:
             errors.setdefault("salesperson", []).append(
-                _("Salesperson %(code)s is blocked.") % {"code": line.salesperson.code}
+                ValidationError(  # a key that may not be used: the API answers 422
+                    _("Salesperson %(code)s is blocked.")
+                    % {"code": line.salesperson.code},
+                    code="unprocessable",
+                )
             )
         if errors:
             raise ValidationError(errors)

@@ -4,9 +4,14 @@ Services raise Django's ``ValidationError`` with a message per field; this maps
 it, and the other exceptions a service or the ORM can raise for something the
 caller can fix, to JSON errors, so the API never answers 500 for them:
 
-* ``ValidationError`` → 400 ``{"field": ["message", …]}`` (messages that belong
-  to no field are under ``non_field_errors``); → 409 when its code says the
-  request conflicts with the current state (:data:`CONFLICT_CODES`).
+* ``ValidationError`` (Django's or DRF's) → 400 ``{"field": ["message", …]}``
+  (messages that belong to no field are under ``non_field_errors``) when the
+  request breaks a rule the OpenAPI schema states; → 409 when its code says the
+  request conflicts with the current state (:data:`CONFLICT_CODES`, among them
+  a duplicate key: :data:`DUPLICATE_CODES`); → 422 when the request matches the
+  schema but breaks a rule the schema cannot state
+  (:data:`UNPROCESSABLE_CODES`: a key in the body that does not exist, a rule
+  across fields). See :func:`refusal_status`.
 * :class:`Conflict`, ``ProtectedError``/``RestrictedError`` (master data that
   history refers to) and ``IntegrityError`` (a concurrent duplicate) → 409.
 * ``DataError`` (a value the database cannot store or compare, e.g. a NUL
@@ -43,6 +48,20 @@ from rest_framework.views import set_rollback
 CONFLICT_CODES = frozenset(
     {"conflict", "state", "invalid_state", "protected", "in_use", "already_logged"}
 )
+# A key that is already taken (a code table's code, a template's content in a
+# language …): 409 Conflict with the field named, as a create of an existing
+# resource. ``unique``/``unique_together`` are the codes of DRF's
+# ``UniqueValidator`` and of Django's ``full_clean``.
+DUPLICATE_CODES = frozenset({"unique", "unique_together", "duplicate"})
+# The request matches the OpenAPI schema, but a rule the schema cannot state
+# refuses it (HTTP 422): a key in the body that does not exist (DRF's related
+# fields say ``does_not_exist``), a rule across fields or across the body and
+# the URL (an end date before the start date; "exactly one of"; a confirmation
+# that must repeat the URL's key), content the schema cannot describe (a
+# bounce that is not a delivery status notification). Raised with
+# ``code=UNPROCESSABLE``.
+UNPROCESSABLE = "unprocessable"
+UNPROCESSABLE_CODES = frozenset({"does_not_exist", UNPROCESSABLE})
 
 
 class Conflict(exceptions.APIException):
@@ -66,7 +85,8 @@ def _error_codes(exc: DjangoValidationError) -> set[str]:
         errors = [error for errors in exc.error_dict.values() for error in errors]
     else:
         errors = exc.error_list
-    return {error.code for error in errors if error.code}
+    # A message without a code is an ordinary invalid value (400).
+    return {error.code or "invalid" for error in errors}
 
 
 def validation_error_data(exc: DjangoValidationError) -> dict[str, list[str]]:
@@ -85,7 +105,34 @@ def validation_error_data(exc: DjangoValidationError) -> dict[str, list[str]]:
 
 
 def is_conflict(exc: DjangoValidationError) -> bool:
-    return bool(_error_codes(exc) & CONFLICT_CODES)
+    return bool(_error_codes(exc) & (CONFLICT_CODES | DUPLICATE_CODES))
+
+
+def _flat_codes(codes: Any) -> set[str]:
+    """Every code of DRF's ``ValidationError.get_codes()`` (nested dicts/lists)."""
+    if isinstance(codes, dict):
+        return {code for value in codes.values() for code in _flat_codes(value)}
+    if isinstance(codes, list):
+        return {code for value in codes for code in _flat_codes(value)}
+    return {str(codes)}
+
+
+def refusal_status(codes: set[str]) -> int:
+    """The status of a refusal whose messages carry ``codes``.
+
+    409 when every message is a conflict with the current state (a duplicate
+    key …) or a rule beyond the schema and at least one is a conflict; 422
+    when every message is a rule beyond the schema; otherwise 400 (at least
+    one message is about a rule the schema states: the request is invalid).
+    """
+    conflict = CONFLICT_CODES | DUPLICATE_CODES
+    if codes and codes <= conflict | UNPROCESSABLE_CODES:
+        return (
+            status.HTTP_409_CONFLICT
+            if codes & conflict
+            else status.HTTP_422_UNPROCESSABLE_ENTITY
+        )
+    return status.HTTP_400_BAD_REQUEST
 
 
 @contextmanager
@@ -106,8 +153,19 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     """Map domain and ORM exceptions to JSON errors; defer the rest to DRF."""
     if isinstance(exc, DjangoValidationError):
         set_rollback()
-        code = status.HTTP_409_CONFLICT if is_conflict(exc) else 400
+        codes = _error_codes(exc)
+        # A service's state refusal wins, whatever else it says (as before).
+        code = (
+            status.HTTP_409_CONFLICT
+            if codes & CONFLICT_CODES
+            else refusal_status(codes)
+        )
         return Response(validation_error_data(exc), status=code)
+    if isinstance(exc, exceptions.ValidationError):
+        response = drf_exception_handler(exc, context)
+        if response is not None:
+            response.status_code = refusal_status(_flat_codes(exc.get_codes()))
+        return response
     if isinstance(exc, (ProtectedError, RestrictedError)):
         set_rollback()
         referring = (

@@ -81,11 +81,25 @@ def decimal_pattern(field: serializers.DecimalField) -> str:
     return rf"^{sign}(?:\d{{1,{whole}}}(?:\.\d{{0,{places}}})?|\.\d{{1,{places}}})$"
 
 
+def refuses_unprocessable[F](handler: F) -> F:
+    """Mark a handler without a body that may answer 422 (documented).
+
+    For query parameters with a rule across them (a statistics date range
+    whose end lies before its start); operations with a body are documented
+    with 422 anyway.
+    """
+    handler.unprocessable = True  # type: ignore[attr-defined]
+    return handler
+
+
+def _handler(view: Any, method: str) -> Any:
+    action = getattr(view, "action", None) or method.lower()
+    return getattr(view, action, None)
+
+
 def is_idempotent(view: Any, method: str) -> bool:
     """Whether the view's handler for ``method`` honours ``Idempotency-Key``."""
-    action = getattr(view, "action", None) or method.lower()
-    handler = getattr(view, action, None)
-    return bool(getattr(handler, "idempotent", False))
+    return bool(getattr(_handler(view, method), "idempotent", False))
 
 
 class CrmAutoSchema(AutoSchema):
@@ -208,11 +222,34 @@ class CrmAutoSchema(AutoSchema):
             )
         if has_body:
             errors["415"] = self._error("Unsupported media type of the request body.")
-        if is_idempotent(self.view, self.method):
-            errors["422"] = self._error(
-                "The Idempotency-Key was already used with a different request.",
-                name="FieldErrors",
+        idempotent = is_idempotent(self.view, self.method)
+        filters = getattr(
+            getattr(self.view, "filterset_class", None), "base_filters", {}
+        )
+        unprocessable = (
+            has_body
+            or bool(getattr(_handler(self.view, self.method), "unprocessable", False))
+            # A code filter naming a key that does not exist (filters.py).
+            or (
+                self.method == "GET"
+                and self._is_list_view()
+                and any(isinstance(f, ModelChoiceFilter) for f in filters.values())
             )
+        )
+        if unprocessable or idempotent:
+            reasons = []
+            if unprocessable:
+                reasons.append(
+                    "The request matches the schema, but a rule the schema "
+                    "cannot state refuses it: a key in the body or in a code "
+                    "filter that does not exist, or a rule across fields. "
+                    "Messages by field."
+                )
+            if idempotent:
+                reasons.append(
+                    "The Idempotency-Key was already used with a different request."
+                )
+            errors["422"] = self._error(" ".join(reasons), name="FieldErrors")
         # Answered by the HTTP server (gunicorn) before the application runs,
         # so without a JSON body: a request line over its limit (4094 bytes).
         errors["414"] = {"description": "The URL (request line) is too long."}
