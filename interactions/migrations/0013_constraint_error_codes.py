@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('contacts', '0002_contact_email_opt_out'),
-        ('interactions', '0010_merge_outbox_segment_content'),
+        ('interactions', '0012_entry_indexes_composite_and_figures'),
     ]
 
     operations = [
