@@ -57,8 +57,8 @@ def test_a_delete_canceled_job_shows_its_filters_labelled(client, administrator)
     assert "Run with" in page
     for label, value in (
         ("Contact", f"{contact.no} Lund Trading AS"),
-        ("Date from", "01/02/2026"),
-        ("Date to", "03/04/2026"),
+        ("Date from", "2026-01-02"),
+        ("Date to", "2026-03-04"),
         ("Interaction template", "VISIT – Customer visit"),
         ("Entry no. from", "5"),
         ("Entries counted in the preview", "0"),
