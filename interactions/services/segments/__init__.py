@@ -33,14 +33,11 @@ from interactions.services.segments.criteria import (
     ADD_OPTIONS,
     add_contact_to_segment,
     add_contacts,
-    delete_saved_criteria,
     go_back,
     reduce_contacts,
     refine_contacts,
     remove_contact_from_segment,
-    reuse_criteria,
     reuse_logged_segment,
-    save_criteria,
 )
 from interactions.services.segments.header import (
     SEGMENT_SERIES,
@@ -63,6 +60,11 @@ from interactions.services.segments.logging import (
     log_segment,
     run_log_segment,
     start_log_segment_job,
+)
+from interactions.services.segments.saved_criteria import (
+    delete_saved_criteria,
+    reuse_criteria,
+    save_criteria,
 )
 from interactions.services.sql import insert_from_select
 
