@@ -245,6 +245,26 @@ def test_duplicate_classification_code_is_409_naming_the_field(admin_api, db):
     assert BusinessRelation.objects.filter(code="CUST").count() == 1
 
 
+@pytest.mark.parametrize(
+    ("url", "body"),
+    [
+        ("/api/v1/mailing-groups/", {"code": "A/B", "description": "x"}),
+        ("/api/v1/business-relations/", {"code": "/"}),
+        ("/api/v1/campaigns/", {"no": "C/1", "description": "x"}),
+        ("/api/v1/contacts/", {"no": "C/1", "type": "company", "name": "x"}),
+    ],
+)
+def test_a_key_with_a_slash_is_refused_and_nothing_is_written(admin_api, db, url, body):
+    # Its URL could not name it: it was saved, then its Location failed (500).
+    before = admin_api.get(url).json()["results"]
+
+    response = admin_api.post(url, body, format="json")
+
+    assert response.status_code == 400
+    assert "“/”" in next(iter(response.json().values()))[0]
+    assert admin_api.get(url).json()["results"] == before
+
+
 def test_duplicate_code_with_an_invalid_field_is_400(admin_api, db):
     # One message about a rule the schema states makes the request invalid.
     factories.BusinessRelationFactory(code="CUST")
