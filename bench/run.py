@@ -10,6 +10,9 @@ Environment:
 * ``BENCH_RUNS`` (default 15) timed runs of each request case after a few
   warm-up ones; ``BENCH_HEAVY_RUNS`` runs of each bulk case (default 3, or 5
   at ``BENCH_SCALE`` ≤ 0.1).
+* ``BENCH_CASES`` — a comma-separated subset of the cases (``1,2``) for work
+  on one of them. A partial run writes ``bench/results.json`` only: the table
+  in ``docs/benchmarks.md`` is generated from whole runs.
 
 Writes ``bench/results.json`` and the generated section of
 ``docs/benchmarks.md``. Exits 1 when a budget is missed, 0 otherwise.
@@ -117,6 +120,24 @@ def machine() -> str:
     )
 
 
+ALL_CASES = ("1", "2", "3", "4", "5", "6", "7", "8", "9")
+
+
+def selected_cases() -> set[str]:
+    """The cases named by ``BENCH_CASES`` (all when unset)."""
+    raw = os.environ.get("BENCH_CASES", "").strip()
+    if not raw:
+        return set(ALL_CASES)
+    chosen = {part.strip() for part in raw.split(",") if part.strip()}
+    unknown = chosen - set(ALL_CASES)
+    if unknown or not chosen:
+        sys.exit(
+            f"BENCH_CASES: unknown case(s) {', '.join(sorted(unknown)) or raw!r}; "
+            f"the cases are {', '.join(ALL_CASES)}"
+        )
+    return chosen
+
+
 def main() -> int:
     started = time.monotonic()
     load_before = os.getloadavg()
@@ -127,6 +148,7 @@ def main() -> int:
     heavy_runs = int(env_number("BENCH_HEAVY_RUNS", 5 if scale <= 0.1 else 3))
     if scale <= 0 or runs < 1 or heavy_runs < 1:
         sys.exit("BENCH_SCALE must be > 0, BENCH_RUNS and BENCH_HEAVY_RUNS ≥ 1")
+    selected = selected_cases()
     ensure_database(url)
 
     import django
@@ -146,12 +168,14 @@ def main() -> int:
     progress(f"migrating {url.rsplit('/', 1)[-1]}")
     call_command("migrate", verbosity=0, interactive=False)
 
-    small_spec = DatasetSpec.sized(contacts=SMALL_CONTACTS, entries=SMALL_ENTRIES)
-    progress(f"building the small dataset ({small_spec.entries:,} entries)")
-    small = build_dataset(small_spec)
-    ctx = cases.make_context(small, runs=runs, heavy_runs=heavy_runs)
-    progress("case 6: pages on the small log")
-    small_samples = cases.growth_samples(ctx)
+    small = small_samples = None
+    if "6" in selected:
+        small_spec = DatasetSpec.sized(contacts=SMALL_CONTACTS, entries=SMALL_ENTRIES)
+        progress(f"building the small dataset ({small_spec.entries:,} entries)")
+        small = build_dataset(small_spec)
+        ctx = cases.make_context(small, runs=runs, heavy_runs=heavy_runs)
+        progress("case 6: pages on the small log")
+        small_samples = cases.growth_samples(ctx)
 
     spec = DatasetSpec.for_scale(scale)
     progress(
@@ -164,33 +188,42 @@ def main() -> int:
     ctx = cases.make_context(dataset, runs=runs, heavy_runs=heavy_runs)
 
     results: dict[str, list] = {}
-    progress("case 6: pages on the full log")
-    results["6"] = cases.growth_checks(small_samples, small.entries, ctx)
-    progress("case 4: contact timeline")
-    results["4"] = cases.timeline_checks(ctx)
-    progress("case 3: API list")
-    results["3"] = cases.api_checks(ctx)
-    progress("case 9: planning and execution of the hot queries")
-    results["9"] = cases.planning_checks(ctx, ctx.hot)
-    progress("case 8: gunicorn throughput")
-    from bench.throughput import throughput_checks
+    if small is not None:
+        progress("case 6: pages on the full log")
+        results["6"] = cases.growth_checks(small_samples, small.entries, ctx)
+    if "4" in selected:
+        progress("case 4: contact timeline")
+        results["4"] = cases.timeline_checks(ctx)
+    if "3" in selected:
+        progress("case 3: API list")
+        results["3"] = cases.api_checks(ctx)
+    if "9" in selected:
+        progress("case 9: planning and execution of the hot queries")
+        results["9"] = cases.planning_checks(ctx, ctx.hot)
+    if "8" in selected:
+        progress("case 8: gunicorn throughput")
+        from bench.throughput import throughput_checks
 
-    results["8"] = throughput_checks(
-        url,
-        cases.bench_user()[1],
-        dataset.filter_group,
-        seconds=env_number("BENCH_LOAD_SECONDS", 30 if scale >= 1 else 9),
-    )
-    progress("case 5: CSV export")
-    results["5"] = cases.export_checks(ctx)
-    progress("case 1: log a segment")
-    results["1"] = cases.segment_checks(ctx)
-    progress("case 2: delete canceled entries")
-    results["2"] = cases.delete_checks(ctx)
-    progress("case 7: outbox throughput")
-    from bench.outbox import outbox_checks
+        results["8"] = throughput_checks(
+            url,
+            cases.bench_user()[1],
+            dataset.filter_group,
+            seconds=env_number("BENCH_LOAD_SECONDS", 30 if scale >= 1 else 9),
+        )
+    if "5" in selected:
+        progress("case 5: CSV export")
+        results["5"] = cases.export_checks(ctx)
+    if "1" in selected:
+        progress("case 1: log a segment")
+        results["1"] = cases.segment_checks(ctx)
+    if "2" in selected:
+        progress("case 2: delete canceled entries")
+        results["2"] = cases.delete_checks(ctx)
+    if "7" in selected:
+        progress("case 7: outbox throughput")
+        from bench.outbox import outbox_checks
 
-    results["7"] = outbox_checks(scale)
+        results["7"] = outbox_checks(scale)
 
     checks = [check for key in sorted(results) for check in results[key]]
     meta: dict[str, Any] = {
@@ -199,7 +232,8 @@ def main() -> int:
         "runs": runs,
         "heavy_runs": heavy_runs,
         "dataset": dataset.as_dict(),
-        "small_dataset": small.as_dict(),
+        "small_dataset": small.as_dict() if small is not None else None,
+        "cases": sorted(selected),
         "build_seconds": round(build_seconds, 1),
         "duration_s": round(time.monotonic() - started, 1),
         "machine": machine(),
@@ -208,9 +242,11 @@ def main() -> int:
         "load_average": [round(load_before[0], 1), round(os.getloadavg()[0], 1)],
     }
     write_results(RESULTS, meta, checks)
-    if not REPORT.exists():
-        REPORT.write_text(REPORT_TITLE)
-    write_report(REPORT, generated_section(meta, checks))
+    whole = selected == set(ALL_CASES)
+    if whole:
+        if not REPORT.exists():
+            REPORT.write_text(REPORT_TITLE)
+        write_report(REPORT, generated_section(meta, checks))
     failed = [c for c in checks if not c.passed]
     for check in checks:
         status = "FAIL" if not check.passed else "ok"
@@ -221,7 +257,8 @@ def main() -> int:
         )
     progress(
         f"done in {meta['duration_s']:.0f} s: {len(failed)} budget(s) missed; "
-        f"wrote {RESULTS.relative_to(ROOT)} and {REPORT.relative_to(ROOT)}"
+        f"wrote {RESULTS.relative_to(ROOT)}"
+        + (f" and {REPORT.relative_to(ROOT)}" if whole else " (partial run)")
     )
     return 1 if failed else 0
 
