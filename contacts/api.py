@@ -49,7 +49,7 @@ from interactions_crm.platform.api.errors import conflict_on_refusal
 from interactions_crm.platform.api.idempotency import idempotent
 from interactions_crm.platform.api.masterdata import DeletableMasterDataViewSet
 from interactions_crm.platform.api.pagination import KeysetPagination
-from interactions_crm.platform.api.responses import created, refuse_unaddressable_key
+from interactions_crm.platform.api.responses import created
 
 
 class ContactViewSet(
@@ -89,7 +89,6 @@ class ContactViewSet(
         """Create a contact; ``no`` comes from the number series unless given."""
         serializer = CreateContactSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        refuse_unaddressable_key(serializer.validated_data, "no")
         contact = create_contact(
             actor=user_or_none(request.user), **serializer.service_kwargs()
         )

@@ -6,6 +6,8 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from interactions_crm.platform.keys import key_validator
+
 
 class NumberSeries(models.Model):
     """A counter that hands out document numbers such as ``CT000001``.
@@ -39,7 +41,9 @@ class CorrespondenceType(models.TextChoices):
 
 
 class Salesperson(models.Model):
-    code = models.CharField(_("code"), max_length=20, unique=True)
+    code = models.CharField(
+        _("code"), max_length=20, unique=True, validators=[key_validator]
+    )
     name = models.CharField(_("name"), max_length=100)
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone no."), max_length=30, blank=True)
@@ -66,7 +70,9 @@ class Salesperson(models.Model):
 class ClassificationCode(models.Model):
     """Shared shape of the classification code tables (DOMAIN §2)."""
 
-    code = models.CharField(_("code"), max_length=20, unique=True)
+    code = models.CharField(
+        _("code"), max_length=20, unique=True, validators=[key_validator]
+    )
     description = models.CharField(_("description"), max_length=100, blank=True)
 
     class Meta:
@@ -117,7 +123,9 @@ class Contact(models.Model):
         COMPANY = "company", _("Company")
         PERSON = "person", _("Person")
 
-    no = models.CharField(_("no."), max_length=20, unique=True)
+    no = models.CharField(
+        _("no."), max_length=20, unique=True, validators=[key_validator]
+    )
     type = models.CharField(_("type"), max_length=10, choices=Type.choices)
     name = models.CharField(_("name"), max_length=100)
     company = models.ForeignKey(

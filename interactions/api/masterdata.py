@@ -262,7 +262,6 @@ class CampaignViewSet(DeletableMasterDataViewSet):
         """Create a campaign; ``no`` comes from the number series unless given."""
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        self.refuse_unaddressable_key(serializer.validated_data)
         campaign = create_campaign(
             actor=user_or_none(request.user), **serializer.validated_data
         )

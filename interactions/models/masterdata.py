@@ -16,10 +16,13 @@ from interactions.models.choices import (
     TemplatePurpose,
     WizardAction,
 )
+from interactions_crm.platform.keys import key_validator
 
 
 class InteractionGroup(models.Model):
-    code = models.CharField(_("code"), max_length=20, unique=True)
+    code = models.CharField(
+        _("code"), max_length=20, unique=True, validators=[key_validator]
+    )
     description = models.CharField(_("description"), max_length=100, blank=True)
 
     class Meta:
@@ -37,7 +40,9 @@ class Campaign(models.Model):
         ACTIVE = "active", _("Active")
         COMPLETED = "completed", _("Completed")
 
-    no = models.CharField(_("no."), max_length=20, unique=True)
+    no = models.CharField(
+        _("no."), max_length=20, unique=True, validators=[key_validator]
+    )
     description = models.CharField(_("description"), max_length=100)
     starting_date = models.DateField(_("starting date"), null=True, blank=True)
     ending_date = models.DateField(_("ending date"), null=True, blank=True)
@@ -95,7 +100,9 @@ class Attachment(models.Model):
 
 
 class InteractionTemplate(models.Model):
-    code = models.CharField(_("code"), max_length=20, unique=True)
+    code = models.CharField(
+        _("code"), max_length=20, unique=True, validators=[key_validator]
+    )
     group = models.ForeignKey(
         InteractionGroup,
         verbose_name=_("interaction group"),

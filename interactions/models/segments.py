@@ -17,12 +17,15 @@ from interactions.models.choices import (
     InitiatedBy,
 )
 from interactions.models.masterdata import Attachment, Campaign, InteractionTemplate
+from interactions_crm.platform.keys import key_validator
 
 
 class Segment(models.Model):
     """A worksheet of contacts sharing interaction settings, until it is logged."""
 
-    no = models.CharField(_("no."), max_length=20, unique=True)
+    no = models.CharField(
+        _("no."), max_length=20, unique=True, validators=[key_validator]
+    )
     description = models.CharField(_("description"), max_length=100, blank=True)
     date = models.DateField(_("date"), null=True, blank=True)
     salesperson = models.ForeignKey(
@@ -264,7 +267,9 @@ class SegmentCriteriaAction(models.Model):
 
 
 class SavedCriteria(models.Model):
-    code = models.CharField(_("code"), max_length=20, unique=True)
+    code = models.CharField(
+        _("code"), max_length=20, unique=True, validators=[key_validator]
+    )
     description = models.CharField(_("description"), max_length=100, blank=True)
     # A list of {"kind", "criteria", "options"} dicts replayed in order.
     actions = models.JSONField(_("actions"), default=list)

@@ -164,6 +164,21 @@ def test_model_validation_errors_stay_on_the_form(admin_client):
     assert not InteractionTemplate.objects.filter(code="BAD").exists()
 
 
+@pytest.mark.parametrize("code", ["A/B", "/"])
+def test_a_key_with_a_slash_is_refused_on_its_field(admin_client, code):
+    # Its record could not be addressed by a URL (the API's detail, the pages).
+    response = admin_client.post(
+        admin_url(Campaign, "add"),
+        {"no": code, "description": "Slashed", "status": "planned"},
+    )
+
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert list(errors) == ["no"]
+    assert "“/”" in errors["no"][0]
+    assert not Campaign.objects.filter(description="Slashed").exists()
+
+
 def test_campaign_without_a_number_takes_one_from_the_series(admin_client, salesperson):
     response = admin_client.post(
         admin_url(Campaign, "add"),

@@ -32,6 +32,8 @@ from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.settings import api_settings
 
+from interactions_crm.platform.keys import KEY_SCHEMA_PATTERN, key_validator
+
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
 # The input serializer of each operation, by (OpenAPI path, method), noted by
@@ -147,6 +149,8 @@ def _message(error: SchemaError) -> str:
     if kind == "enum":
         return str(_('"{input}" is not a valid choice.')).format(input=value)
     if kind == "pattern":
+        if expected == KEY_SCHEMA_PATTERN:
+            return str(key_validator.message)
         return str(_("This value does not match the required pattern."))
     if kind == "required":
         return str(_("This field is required."))

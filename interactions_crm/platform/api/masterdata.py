@@ -25,7 +25,7 @@ from interactions_crm.platform.actors import user_or_none
 from interactions_crm.platform.api.errors import conflict_on_refusal
 from interactions_crm.platform.api.idempotency import idempotent
 from interactions_crm.platform.api.pagination import KeysetPagination
-from interactions_crm.platform.api.responses import created, refuse_unaddressable_key
+from interactions_crm.platform.api.responses import created
 from interactions_crm.platform.masterdata import MasterDataWrites
 
 
@@ -85,21 +85,15 @@ class MasterDataViewSet(
     def create(self, request: Request, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        self.refuse_unaddressable_key(serializer.validated_data)
         instance = self.perform_save(serializer, created=True)
         data = self.get_serializer(instance).data
         return created(self, data, location=self.location_of(data))
-
-    def refuse_unaddressable_key(self, data: Any) -> None:
-        """Refuse a key the record's URL could not carry (see responses)."""
-        refuse_unaddressable_key(data, self.lookup_field)
 
     def _update(self, request: Request, *, partial: bool) -> Response:
         serializer = self.get_serializer(
             self.get_object(), data=request.data, partial=partial
         )
         serializer.is_valid(raise_exception=True)
-        self.refuse_unaddressable_key(serializer.validated_data)
         instance = self.perform_save(serializer, created=False)
         return Response(self.get_serializer(instance).data)
 

@@ -9,9 +9,7 @@ resource lives. The schema documents the header on every 201
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext as _
 from rest_framework import status
-from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from interactions_crm.platform.api.schema import LOCATION_HEADER
@@ -47,23 +45,3 @@ def created(view: Any, data: Any, *, location: str | None = None) -> Response:
     return Response(
         data, status=status.HTTP_201_CREATED, headers={LOCATION_HEADER: location}
     )
-
-
-def refuse_unaddressable_key(data: Any, field: str) -> None:
-    """Refuse a key with "/": the record could not be addressed by its URL.
-
-    Without this, the record was saved and building its ``Location`` failed
-    (a 500 after the write, found by the fuzzer). Call it before writing.
-    """
-    key = data.get(field) if isinstance(data, dict) else None
-    if isinstance(key, str) and "/" in key:
-        raise ValidationError(
-            {
-                field: [
-                    _(
-                        "“/” cannot be part of a key: the key is the "
-                        "record's address in the API."
-                    )
-                ]
-            }
-        )
