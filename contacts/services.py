@@ -24,6 +24,7 @@ from contacts.models import (
 )
 from interactions_crm.platform import masterdata as platform_masterdata
 from interactions_crm.platform.actors import Actor
+from interactions_crm.platform.api.errors import UNPROCESSABLE
 from interactions_crm.platform.audit import record_audit
 from interactions_crm.platform.changes import diff, field_values
 
@@ -78,17 +79,28 @@ def _validate_company(contact: Contact) -> None:
     """Field errors for the company link, clearer than the constraint's."""
     if contact.company_id is None:
         return
+    # Rules across fields and rows, which the schema cannot state (422).
     if contact.is_company:
         raise ValidationError(
-            {"company": [_("A company cannot belong to another company.")]}
+            {
+                "company": [
+                    ValidationError(
+                        _("A company cannot belong to another company."),
+                        code=UNPROCESSABLE,
+                    )
+                ]
+            }
         )
     company = contact.company
     if company is not None and not company.is_company:
         raise ValidationError(
             {
                 "company": [
-                    _("%(no)s is a person; a person can only belong to a company.")
-                    % {"no": company.no}
+                    ValidationError(
+                        _("%(no)s is a person; a person can only belong to a company.")
+                        % {"no": company.no},
+                        code=UNPROCESSABLE,
+                    )
                 ]
             }
         )

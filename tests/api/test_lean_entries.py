@@ -106,10 +106,38 @@ def test_timeline_answers_what_the_serializer_answers(
 
 
 def test_an_empty_page_answers_no_rows(integrator_api, varied_entries):
-    response = integrator_api.get("/api/v1/interactions/", {"template": "nothing"})
+    response = integrator_api.get(
+        "/api/v1/interactions/", {"template": "PHONE", "date_to": "2000-01-01"}
+    )
 
     assert response.status_code == 200
     assert response.json()["results"] == []
+
+
+@pytest.mark.parametrize("name", ["template", "group", "salesperson", "campaign"])
+def test_a_code_filter_naming_no_row_is_422_not_an_empty_page(
+    integrator_api, varied_entries, name
+):
+    # A typo or a code deleted since the client read it: never "no entries".
+    response = integrator_api.get("/api/v1/interactions/", {name: "NOTHING"})
+
+    assert response.status_code == 422
+    assert response.json() == {name: ["NOTHING does not exist."]}
+
+
+@pytest.mark.parametrize("name", ["template", "group", "salesperson", "campaign"])
+def test_a_code_filter_given_empty_is_400_as_its_schema_says(
+    integrator_api, varied_entries, name
+):
+    response = integrator_api.get("/api/v1/interactions/", {name: ""})
+
+    assert response.status_code == 400
+    assert list(response.json()) == [name]
+    schema = integrator_api.get("/api/v1/schema/?format=json").json()
+    parameters = schema["paths"]["/api/v1/interactions/"]["get"]["parameters"]
+    (parameter,) = [p for p in parameters if p["name"] == name]
+    assert parameter["schema"]["minLength"] == 1
+    assert "422" in schema["paths"]["/api/v1/interactions/"]["get"]["responses"]
 
 
 def test_list_query_count_does_not_grow_with_references(

@@ -141,3 +141,33 @@ def test_invalid_boolean_filter_stays_400(integrator_api, db):
 
     assert response.status_code == 400
     assert "privacy_blocked" in response.json()
+
+
+def test_a_company_given_a_company_is_422_and_nothing_changes(admin_api, company):
+    # type and company are each schema-valid; the rule is across them (found
+    # by CI's fuzzer as a 400 for schema-valid data).
+    other = factories.CompanyFactory()
+
+    response = admin_api.patch(
+        f"/api/v1/contacts/{company.no}/", {"company": other.no}, format="json"
+    )
+
+    assert response.status_code == 422, response.json()
+    assert response.json() == {
+        "company": ["A company cannot belong to another company."]
+    }
+    company.refresh_from_db()
+    assert company.company_id is None
+
+
+def test_a_person_given_a_person_as_company_is_422(admin_api, person):
+    colleague = factories.PersonFactory(company=person.company)
+
+    response = admin_api.patch(
+        f"/api/v1/contacts/{person.no}/", {"company": colleague.no}, format="json"
+    )
+
+    assert response.status_code == 422, response.json()
+    assert list(response.json()) == ["company"]
+    person.refresh_from_db()
+    assert person.company_id != colleague.pk

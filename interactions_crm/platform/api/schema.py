@@ -19,7 +19,12 @@ from drf_spectacular.utils import Direction, OpenApiParameter
 from rest_framework import serializers
 
 from interactions_crm.platform.api.contract import REQUEST_SERIALIZERS
-from interactions_crm.platform.api.filters import SCHEMA_RANGE, StrictIntegerFilter
+from interactions_crm.platform.api.filters import (
+    SCHEMA_RANGE,
+    KeyFilter,
+    StrictIntegerFilter,
+    names_a_key,
+)
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 # Set on every 201 by ``interactions_crm.platform.api.responses.created``.
@@ -140,6 +145,9 @@ class CrmAutoSchema(AutoSchema):
             filter_ = filters.get(parameter.get("name"))
             if isinstance(filter_, StrictIntegerFilter):
                 parameter["schema"] = {"type": "integer", **SCHEMA_RANGE}
+            elif isinstance(filter_, KeyFilter):
+                # Any key may be sent (an unknown one is 422); never "" (400).
+                parameter["schema"] = {**parameter["schema"], "minLength": 1}
             elif isinstance(filter_, ModelChoiceFilter):
                 to_field = filter_.extra.get("to_field_name") or "pk"
                 keys = existing_keys(filter_.queryset, to_field)
@@ -233,7 +241,7 @@ class CrmAutoSchema(AutoSchema):
             or (
                 self.method == "GET"
                 and self._is_list_view()
-                and any(isinstance(f, ModelChoiceFilter) for f in filters.values())
+                and any(names_a_key(f) for f in filters.values())
             )
         )
         if unprocessable or idempotent:
