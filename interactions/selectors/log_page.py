@@ -198,14 +198,10 @@ def page_filterset(params: Mapping[str, Any]) -> EntryFilterSet:
 
 #: Code filters checked against their table: field → (model, lookup, message).
 # Contact, template, campaign and salesperson are lookup fields: their form
-# resolves the typed text (unknown or ambiguous is a message there).
+# resolves the typed text (unknown or ambiguous is a message there); the group
+# is a ``KeyFilter``, whose field refuses an unknown code itself.
 _CODE_FILTERS: dict[str, tuple[Any, str, Promise]] = {
     "company": (Contact, "no__iexact", _("There is no contact no. “%(value)s”.")),
-    "group": (
-        InteractionGroup,
-        "code__iexact",
-        _("There is no interaction group “%(value)s”."),
-    ),
 }
 #: Ranges: (from, to, message on the "to" field).
 _RANGES: tuple[tuple[str, str, Promise], ...] = (

@@ -226,7 +226,11 @@ def _manual_errors(
             )
         ]
     if not values["description"]:
-        errors["description"] = [_("You must fill in the description.")]
+        errors["description"] = [
+            ValidationError(  # none given and none in the template: the API's 422
+                _("You must fill in the description."), code="unprocessable"
+            )
+        ]
     template: InteractionTemplate = values["template"]
     if template.wizard_action == WizardAction.OPEN and not content.exists:
         errors["template"] = [

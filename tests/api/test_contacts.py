@@ -139,16 +139,18 @@ def test_create_bad_input_is_400_with_field_messages(integrator_api, codes):
     assert not Contact.objects.exists()
 
 
-def test_create_domain_rule_violation_is_400_on_the_field(integrator_api, person):
-    # A person cannot be the company of another person (service rule).
+def test_create_domain_rule_violation_is_422_on_the_field(integrator_api, person):
+    # A person cannot be the company of another person (service rule across
+    # records, which the schema cannot state: 422, docs/api.md).
     response = integrator_api.post(
         "/api/v1/contacts/",
         {"type": "person", "name": "Per", "company": person.no},
         format="json",
     )
 
-    assert response.status_code == 400
-    assert "company" in response.json()
+    assert response.status_code == 422
+    assert list(response.json()) == ["company"]
+    assert not Contact.objects.filter(name="Per").exists()
 
 
 def test_create_refuses_an_account_linked_to_another_contact(

@@ -122,7 +122,8 @@ def test_a_code_filter_naming_no_row_is_422_not_an_empty_page(
     response = integrator_api.get("/api/v1/interactions/", {name: "NOTHING"})
 
     assert response.status_code == 422
-    assert response.json() == {name: ["NOTHING does not exist."]}
+    assert response.json()[name][0].startswith("There is no ")
+    assert "“NOTHING”" in response.json()[name][0]
 
 
 @pytest.mark.parametrize("name", ["template", "group", "salesperson", "campaign"])

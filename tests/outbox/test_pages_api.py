@@ -125,8 +125,15 @@ def test_api_reads_the_queue_and_retries(admin_user, failed, smtp_server):
     assert response.json()["status"] == "queued"
     run_worker()
     assert api.get(f"/api/v1/outbox/{message.pk}/").json()["status"] == "sent"
-    # A sent message is neither retried nor canceled.
-    assert api.post(f"/api/v1/outbox/{message.pk}/cancel/").status_code == 400
+    # A sent message is neither retried nor canceled: its state refuses it.
+    canceled = api.post(f"/api/v1/outbox/{message.pk}/cancel/")
+    assert canceled.status_code == 409
+    assert canceled.json() == {
+        "messages": ["Only failed or queued messages can be canceled."]
+    }
+    retried = api.post(f"/api/v1/outbox/{message.pk}/retry/")
+    assert retried.status_code == 409
+    assert retried.json() == {"messages": ["Only failed messages can be retried."]}
 
 
 def test_segment_shows_how_many_lines_will_be_suppressed(staff_user):

@@ -29,7 +29,8 @@ from interactions_crm.platform.audit import record_audit
 
 def _refuse_unless(ids: list[int], wanted: StrOrPromise) -> None:
     if not ids:
-        raise ValidationError({"messages": [wanted]})
+        # The messages' state refuses it (the API's 409 Conflict).
+        raise ValidationError({"messages": [ValidationError(wanted, code="state")]})
 
 
 def retry_messages(*, actor: Actor, messages: Iterable[OutboxMessage]) -> int:

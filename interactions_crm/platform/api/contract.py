@@ -151,6 +151,8 @@ def _message(error: SchemaError) -> str:
     if kind == "pattern":
         if expected == KEY_SCHEMA_PATTERN:
             return str(key_validator.message)
+        if expected == r"\S":  # schema.NOT_BLANK_PATTERN: blank once trimmed
+            return str(_("This field may not be blank."))
         return str(_("This value does not match the required pattern."))
     if kind == "required":
         return str(_("This field is required."))

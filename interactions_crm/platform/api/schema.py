@@ -11,6 +11,7 @@ return.
 import contextvars
 from typing import Any
 
+from django.core.validators import RegexValidator
 from django.db.models import QuerySet
 from django_filters import ModelChoiceFilter
 from drf_spectacular.openapi import AutoSchema
@@ -74,6 +75,20 @@ def existing_keys(queryset: QuerySet[Any] | None, field: str) -> list[str] | Non
     if not values or len(values) > MAX_ENUMERATED_KEYS:
         return None
     return [str(value) for value in values]
+
+
+#: Some character other than whitespace (what ``str.strip()`` removes).
+NOT_BLANK_PATTERN = r"\S"
+
+
+def _trimmed_to_blank_is_refused(field: Any) -> bool:
+    """A text field that refuses what is blank once trimmed, with no pattern."""
+    return (
+        type(field) is serializers.CharField
+        and field.trim_whitespace
+        and not field.allow_blank
+        and not any(isinstance(v, RegexValidator) for v in field.validators)
+    )
 
 
 def decimal_pattern(field: serializers.DecimalField) -> str:
@@ -170,6 +185,14 @@ class CrmAutoSchema(AutoSchema):
         )
         if isinstance(field, serializers.DecimalField) and "pattern" in result:
             result = {**result, "pattern": decimal_pattern(field)}
+        if (
+            direction == "request"
+            and _trimmed_to_blank_is_refused(field)
+            and "pattern" not in result
+        ):
+            # DRF strips the text before the blank check: " " and "\u0085"
+            # are refused like "" (400), which minLength alone does not say.
+            result = {**result, "pattern": NOT_BLANK_PATTERN}
         return result
 
     def get_override_parameters(self) -> list[Any]:
