@@ -5,8 +5,12 @@ one-click POST (no CSRF token) would use it.
 """
 
 import json
+import time
+from unittest import mock
 
 import pytest
+from django.conf import settings
+from django.core import signing
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
@@ -120,6 +124,27 @@ def test_forged_token_is_refused_and_changes_nothing(anonymous, message):
     )
     assert response.status_code == 404
     assert every_row() == before
+
+
+def test_the_token_is_the_same_whenever_it_is_made(message):
+    # The body's link (queued) and the List-Unsubscribe header (sent later)
+    # must be one URL; a timestamp in the token made them differ.
+    first = unsubscribe_token(message.message_id)
+    with mock.patch("time.time", return_value=time.time() + 3600):
+        later = unsubscribe_token(message.message_id)
+    assert first == later
+
+
+def test_a_link_sent_with_a_timestamped_token_still_works(anonymous, message):
+    old = signing.dumps(
+        message.message_id, salt=settings.CRM_UNSUBSCRIBE_SALT, compress=True
+    )
+    response = anonymous.post(
+        reverse("unsubscribe", kwargs={"token": old}),
+        {"List-Unsubscribe": "One-Click"},
+    )
+    assert response.status_code == 200
+    assert EmailOptOutEvent.objects.count() == 1
 
 
 def test_only_the_unsubscribe_view_skips_the_csrf_check(anonymous, staff_user):

@@ -163,9 +163,18 @@ def withdraw_opt_out(*, contact: Contact, actor: Actor) -> None:
 # --- The signed unsubscribe link --------------------------------------------
 
 
+def _signer() -> signing.Signer:
+    return signing.Signer(salt=settings.CRM_UNSUBSCRIBE_SALT)
+
+
 def unsubscribe_token(message_id: str) -> str:
-    """A URL-safe token naming one message, signed so nobody can forge one."""
-    return signing.dumps(message_id, salt=settings.CRM_UNSUBSCRIBE_SALT, compress=True)
+    """A URL-safe token naming one message, signed so nobody can forge one.
+
+    Without a timestamp, so it is the same whenever it is made: the link in
+    the body (written when the message is queued) and the
+    ``List-Unsubscribe`` header (added when it is sent) are one URL.
+    """
+    return _signer().sign_object(message_id, compress=True)
 
 
 def unsubscribe_url(message_id: str) -> str:
@@ -177,9 +186,12 @@ def unsubscribe_url(message_id: str) -> str:
 def message_for_token(token: str) -> OutboxMessage | None:
     """The message a token names; None for a forged, damaged or unknown token."""
     try:
-        message_id = signing.loads(token, salt=settings.CRM_UNSUBSCRIBE_SALT)
-    except signing.BadSignature:
-        return None
+        message_id = _signer().unsign_object(token)
+    except (signing.BadSignature, ValueError):
+        try:  # a link sent before the tokens lost their timestamp
+            message_id = signing.loads(token, salt=settings.CRM_UNSUBSCRIBE_SALT)
+        except signing.BadSignature:
+            return None
     if not isinstance(message_id, str):
         return None
     return (
