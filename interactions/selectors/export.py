@@ -24,7 +24,11 @@ Cost (issue #12: ≤ 1.2 × a raw ``COPY`` of the same rows): every expression
 in the ``SELECT`` costs per row, so text columns go out as they are, a choice
 ``CASE`` tests the blank code first, and dates use PostgreSQL's own output
 with a ``DateStyle`` set for the ``COPY`` only (ISO for ``Y-m-d``, German for
-``d.m.Y``; other formats fall back to ``to_char``).
+``d.m.Y``; other formats fall back to ``to_char``). Around the ``COPY`` the
+view adds only one append per row (psycopg hands over one row per block) and
+one response chunk per :data:`COPY_CHUNK_BYTES`: bench case 5 times it
+against a bare ``cursor.copy()`` of this very statement (at 1,000,000 rows
+the two are equal within the run's noise).
 """
 
 import decimal
