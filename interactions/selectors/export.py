@@ -24,12 +24,18 @@ Cost (issue #12: ≤ 1.2 × a raw ``COPY`` of the same rows): every expression
 in the ``SELECT`` costs per row, so text columns go out as they are, a choice
 ``CASE`` tests the blank code first, and dates use PostgreSQL's own output
 with a ``DateStyle`` set for the ``COPY`` only (ISO for ``Y-m-d``, German for
-``d.m.Y``; other formats fall back to ``to_char``).
+``d.m.Y``; other formats fall back to ``to_char``). Around the ``COPY`` the
+view adds no Python per row: psycopg hands over one row per block, and
+``BytesIO.writelines`` over ``islice`` gathers :data:`CHUNK_ROWS` of them into
+one response chunk in C. Bench case 5 times the view against a bare
+``cursor.copy()`` loop over this very statement.
 """
 
 import decimal
+import io
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import islice
 from typing import TYPE_CHECKING, Any, cast
 
 from django.db import DatabaseError, connections
@@ -109,11 +115,10 @@ EXPORT_COLUMNS: tuple[tuple[str, Promise, str], ...] = (
     ("opportunity_ref", _("Opportunity"), TEXT),
 )
 
-#: Rows per chunk of the Python path (one encode per chunk, flat memory).
+#: Rows per response chunk (about 300 KB; every column is a bounded text, so
+#: memory stays flat): one encode per chunk on the Python path, and on the
+#: COPY path one chunk rather than one per row (psycopg's blocks are rows).
 CHUNK_ROWS = 2000
-#: Bytes the COPY path gathers before it yields (psycopg hands over one row
-#: per block; one response chunk per row would cost more than the row).
-COPY_CHUNK_BYTES = 256 * 1024
 
 #: DATE_FORMATs that PostgreSQL's own date output writes, by ``DateStyle``.
 DATE_STYLES = {"Y-m-d": "ISO, DMY", "d.m.Y": "German, DMY"}
@@ -356,31 +361,35 @@ def copy_lines(
     rows: QuerySet[InteractionLogEntry],
     form: ExportFormat,
     *,
-    chunk_bytes: int = COPY_CHUNK_BYTES,
+    chunk_size: int = CHUNK_ROWS,
 ) -> Iterator[bytes]:
-    """The CSV file through PostgreSQL's ``COPY … TO STDOUT`` (psycopg 3)."""
+    """The CSV file through PostgreSQL's ``COPY … TO STDOUT`` (psycopg 3).
+
+    Chunks of ``chunk_size`` rows as the server wrote them: ``writelines``
+    consumes psycopg's row blocks from ``islice`` without a line of Python per
+    row, so the view costs what a bare ``cursor.copy()`` loop costs.
+    """
     yield form.header_line()
     if rows.query.is_empty():  # an invalid filter selects nothing (no SQL)
         return
     statement = form.copy_statement(rows)
     database = connections[rows.db]
     database.ensure_connection()
-    buffer = bytearray()
     with database.connection.cursor() as cursor:
         style = form.date_style
         previous = _set_date_style(cursor, style) if style else None
         try:
             with cursor.copy(statement) as copy:
-                for block in copy:
-                    buffer += block
-                    if len(buffer) >= chunk_bytes:
-                        yield bytes(buffer)
-                        buffer.clear()
+                blocks = iter(copy)
+                while True:
+                    chunk = io.BytesIO()
+                    chunk.writelines(islice(blocks, chunk_size))
+                    if not chunk.tell():
+                        break
+                    yield chunk.getvalue()
         finally:
             if previous is not None:
                 _restore_date_style(database, cursor, previous)
-    if buffer:
-        yield bytes(buffer)
 
 
 def _set_date_style(cursor: Any, style: str) -> str:

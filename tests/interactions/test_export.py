@@ -231,7 +231,7 @@ def test_the_date_style_is_put_back_even_when_the_download_stops(person):
     with translation.override("nb"):
         form = ExportFormat.current()
         assert form.date_style == "German, DMY"
-        lines = copy_lines(export_entries({}, sort="newest"), form, chunk_bytes=1)
+        lines = copy_lines(export_entries({}, sort="newest"), form, chunk_size=1)
         next(lines)  # the header
         row = next(lines)  # the first row: the COPY runs
         lines.close()  # the client went away
@@ -278,6 +278,23 @@ def test_python_chunks_hold_every_row_once(db):
     chunks = list(python_lines(rows, ExportFormat.current(), chunk_size=2))
 
     assert len(chunks) == 4  # header, rows 1-2, 3-4, then 5
+    parsed = parse(b"".join(chunks))
+    assert [int(line[0]) for line in parsed[1:]] == [e.entry_no for e in entries]
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="COPY … TO STDOUT is PostgreSQL's"
+)
+def test_copy_chunks_hold_every_row_once(db):
+    entries = [make_entry(description=f"Row {i}") for i in range(4)]
+    rows = InteractionLogEntry.objects.order_by("entry_no")
+    form = ExportFormat.current()
+
+    chunks = list(copy_lines(rows, form, chunk_size=2))
+
+    assert [chunk.count(b"\n") for chunk in chunks] == [1, 2, 2]  # no empty chunk
+    assert b"".join(chunks) == b"".join(python_lines(rows, form))
     parsed = parse(b"".join(chunks))
     assert [int(line[0]) for line in parsed[1:]] == [e.entry_no for e in entries]
 
