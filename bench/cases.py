@@ -41,10 +41,13 @@ from bench.segment_log import raw_insert_select
 from contacts.models import Contact
 from interactions.api import entries as api_entries
 from interactions.models import (
+    Attachment,
     EntryComment,
     InteractionLogEntry,
     LoggedSegment,
+    OutboxMessage,
     Segment,
+    TemplateContent,
 )
 from interactions.selectors.export import (
     ExportFormat,
@@ -735,14 +738,38 @@ def _vacuum_entries() -> None:
             cursor.execute(f"VACUUM (ANALYZE) {model._meta.db_table}")
 
 
+def _logged_content(segment_no: str) -> dict[tuple[Any, ...], int]:
+    """What the logged entries recorded as sent: (language, subject, the
+    attachment's subject, body, file, read-only) → entries, and how many
+    attachments they use — both sides of case 1 must write the same."""
+    entries = InteractionLogEntry.objects.filter(segment_no=segment_no)
+    recorded = {
+        tuple(row[:-1]): row[-1]
+        for row in entries.order_by()
+        .values_list(
+            "language",
+            "subject",
+            "attachment__subject",
+            "attachment__body",
+            "attachment__file",
+            "attachment__read_only",
+        )
+        .annotate(entries=Count("pk"))
+    }
+    copies = entries.exclude(attachment=None).values("attachment").distinct()
+    recorded[("attachments",)] = copies.count()
+    return recorded
+
+
 def _rolled_back(
     prepare: Callable[[], Callable[[], Any]], segment_no: str, expected: int
-) -> float:
+) -> tuple[float, dict[tuple[Any, ...], int]]:
     """Seconds the function made by ``prepare()`` takes, then roll everything back.
 
     ``prepare`` runs untimed in the same transaction. Afterwards (untimed,
     before the rollback) the entries carrying the segment's number are
-    counted, so both sides provably inserted them all.
+    counted, so both sides provably inserted them all, and what they recorded
+    as sent is returned (:func:`_logged_content`) for the caller to compare.
     """
     with transaction.atomic():
         try:
@@ -750,10 +777,11 @@ def _rolled_back(
             count = InteractionLogEntry.objects.filter(segment_no=segment_no).count()
             if count != expected:
                 raise RuntimeError(f"Inserted {count} entries, expected {expected}")
+            recorded = _logged_content(segment_no)
         finally:
             transaction.set_rollback(True)
     _vacuum_entries()
-    return elapsed
+    return elapsed, recorded
 
 
 def segment_checks(ctx: Context) -> list[Check]:
@@ -774,15 +802,24 @@ def segment_checks(ctx: Context) -> list[Check]:
 
     service_samples: list[float] = []
     raw_samples: list[float] = []
+    recorded: dict[str, dict[tuple[Any, ...], int]] = {}
+
+    def run_side(name: str, prepare: Callable[[], Callable[[], Any]]) -> None:
+        elapsed, recorded[name] = _rolled_back(prepare, segment.no, expected)
+        (raw_samples if name == "raw" else service_samples).append(elapsed)
+
     for run in range(ctx.heavy_runs):
         progress(f"  log segment run {run + 1}/{ctx.heavy_runs}")
         in_turns(
             run,
-            lambda: raw_samples.append(_rolled_back(raw, segment.no, expected)),
-            lambda: service_samples.append(
-                _rolled_back(lambda: service, segment.no, expected)
-            ),
+            lambda: run_side("raw", raw),
+            lambda: run_side("service", lambda: service),
         )
+        if recorded["raw"] != recorded["service"]:
+            raise RuntimeError(
+                "The baseline recorded other content than log_segment: "
+                f"{recorded['raw']} != {recorded['service']}"
+            )
     checks = [
         Check(
             case=CASE_SEGMENT,
@@ -791,12 +828,15 @@ def segment_checks(ctx: Context) -> list[Check]:
             unit="ms",
             kind="max_ratio",
             limit=BULK_LIMIT,
-            baseline_what="raw INSERT … SELECT of the same rows "
-            "(`bench/segment_log.py`)",
+            baseline_what="raw INSERT … SELECT of the same rows and attachments, "
+            "segment deleted (`bench/segment_log.py`)",
             baseline=median_ms(raw_samples),
             runs=len(service_samples),
             detail="each run in a transaction rolled back afterwards (commit "
-            "excluded from both sides); entries table vacuumed between runs",
+            "excluded from both sides); entries table vacuumed between runs; "
+            f"both sides store the same {recorded['service'][('attachments',)]:,} "
+            "attachment(s) and subjects (checked every run); the baseline also "
+            "deletes the segment, as logging does",
             samples=service_samples,
             baseline_samples=raw_samples,
         )
@@ -821,48 +861,88 @@ def segment_checks(ctx: Context) -> list[Check]:
 
 BACKUP_ENTRIES = "bench_backup_canceled_entries"
 BACKUP_COMMENTS = "bench_backup_canceled_comments"
+BACKUP_OUTBOX = "bench_backup_canceled_outbox"
+BACKUP_ATTACHMENTS = "bench_backup_canceled_attachments"
+BACKUPS = (BACKUP_ENTRIES, BACKUP_COMMENTS, BACKUP_OUTBOX, BACKUP_ATTACHMENTS)
 
 
-def _backup_canceled() -> None:
-    """Keep a copy of the canceled entries and their comments to restore them."""
+def _backup_canceled() -> int:
+    """Keep a copy of the canceled entries and of every row deleted with them
+    (comments, outbox messages, attachments) to restore them; return how
+    many attachments the canceled entries have."""
     entries = InteractionLogEntry._meta.db_table
-    comments = EntryComment._meta.db_table
+    dependents = {
+        BACKUP_COMMENTS: (EntryComment._meta.db_table, "entry_id"),
+        BACKUP_OUTBOX: (OutboxMessage._meta.db_table, "entry_id"),
+    }
     with connection.cursor() as cursor:
-        cursor.execute(f"DROP TABLE IF EXISTS {BACKUP_ENTRIES}, {BACKUP_COMMENTS}")
+        cursor.execute(f"DROP TABLE IF EXISTS {', '.join(BACKUPS)}")
         cursor.execute(
             f"CREATE UNLOGGED TABLE {BACKUP_ENTRIES} AS SELECT * FROM {entries} "
             "WHERE canceled AND NOT postponed"
         )
+        for backup, (table, column) in dependents.items():
+            cursor.execute(
+                f"CREATE UNLOGGED TABLE {backup} AS SELECT d.* FROM {table} d "
+                f"JOIN {BACKUP_ENTRIES} e ON e.entry_no = d.{column}"
+            )
         cursor.execute(
-            f"CREATE UNLOGGED TABLE {BACKUP_COMMENTS} AS SELECT c.* FROM {comments} c "
-            f"JOIN {BACKUP_ENTRIES} e ON e.entry_no = c.entry_id"
+            f"CREATE UNLOGGED TABLE {BACKUP_ATTACHMENTS} AS SELECT * FROM "
+            f"{Attachment._meta.db_table} WHERE id IN "
+            f"(SELECT attachment_id FROM {BACKUP_ENTRIES})"
         )
+        cursor.execute(f"SELECT count(*) FROM {BACKUP_ATTACHMENTS}")
+        (attachments,) = cursor.fetchone()
+    return attachments
 
 
 def _restore_canceled() -> None:
     """Put the deleted rows back as they were (their references still exist)."""
-    entries = InteractionLogEntry._meta.db_table
-    comments = EntryComment._meta.db_table
+    restore = [
+        (Attachment._meta.db_table, BACKUP_ATTACHMENTS),
+        (InteractionLogEntry._meta.db_table, BACKUP_ENTRIES),
+        (EntryComment._meta.db_table, BACKUP_COMMENTS),
+        (OutboxMessage._meta.db_table, BACKUP_OUTBOX),
+    ]
     with transaction.atomic(), generated_rows(), connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {entries} SELECT * FROM {BACKUP_ENTRIES}")
-        cursor.execute(f"INSERT INTO {comments} SELECT * FROM {BACKUP_COMMENTS}")
+        for table, backup in restore:
+            # A shared attachment still in use was not deleted.
+            cursor.execute(
+                f"INSERT INTO {table} SELECT * FROM {backup} ON CONFLICT DO NOTHING"
+            )
     _vacuum_entries()
 
 
 def _drop_backup() -> None:
     with connection.cursor() as cursor:
-        cursor.execute(f"DROP TABLE IF EXISTS {BACKUP_ENTRIES}, {BACKUP_COMMENTS}")
+        cursor.execute(f"DROP TABLE IF EXISTS {', '.join(BACKUPS)}")
 
 
 def _raw_delete() -> int:
-    """The baseline: one ``DELETE`` of the comments, one of the canceled entries."""
+    """The baseline: the service's deletions as hand-written ``DELETE`` statements.
+
+    The canceled entries' comments and outbox messages, the attachments
+    nothing else uses (no entry left, no template content, no segment), then
+    the entries — in one transaction, committed.
+    """
     entries = InteractionLogEntry._meta.db_table
-    comments = EntryComment._meta.db_table
+    canceled = f"SELECT entry_no FROM {entries} WHERE canceled AND NOT postponed"
     with transaction.atomic(), connection.cursor() as cursor:
+        for model in (EntryComment, OutboxMessage):
+            cursor.execute(
+                f"DELETE FROM {model._meta.db_table} WHERE entry_id IN ({canceled})"
+            )
         cursor.execute(
-            f"DELETE FROM {comments} WHERE entry_id IN (SELECT entry_no FROM "
-            f"{entries} WHERE canceled AND NOT postponed)"
+            f"DELETE FROM {Attachment._meta.db_table} a WHERE a.id IN "
+            f"(SELECT attachment_id FROM {entries} WHERE canceled AND NOT postponed) "
+            f"AND NOT EXISTS (SELECT 1 FROM {entries} e WHERE e.attachment_id = a.id "
+            "AND NOT (e.canceled AND NOT e.postponed)) "
+            f"AND NOT EXISTS (SELECT 1 FROM {TemplateContent._meta.db_table} c "
+            "WHERE c.attachment_id = a.id) "
+            f"AND NOT EXISTS (SELECT 1 FROM {Segment._meta.db_table} s "
+            "WHERE s.attachment_id = a.id) RETURNING a.file"
         )
+        cursor.fetchall()  # the files to remove after commit (none in the data)
         cursor.execute(f"DELETE FROM {entries} WHERE canceled AND NOT postponed")
         return cursor.rowcount
 
@@ -884,7 +964,7 @@ def delete_checks(ctx: Context) -> list[Check]:
             raise RuntimeError(f"Deleted {count} entries, expected {expected}")
         return elapsed, memory.growth_mb
 
-    _backup_canceled()
+    attachments = _backup_canceled()
     service_samples: list[float] = []
     raw_samples: list[float] = []
     growth: list[float] = []
@@ -909,12 +989,16 @@ def delete_checks(ctx: Context) -> list[Check]:
                 unit="ms",
                 kind="max_ratio",
                 limit=BULK_LIMIT,
-                baseline_what="raw DELETE (comments, then entries)",
+                baseline_what="raw DELETE (comments, outbox messages, orphaned "
+                "attachments, then entries)",
                 baseline=median_ms(raw_samples),
                 runs=len(service_samples),
                 detail="both commit; the service in batches of "
-                f"{settings.CRM_DELETE_BATCH_SIZE} (one transaction each); the "
-                "deleted rows are restored and the table vacuumed after every run",
+                f"{settings.CRM_DELETE_BATCH_SIZE} (one transaction each); both "
+                "delete the same comments, outbox messages and orphaned "
+                f"attachments ({attachments:,} attachments on the canceled "
+                "entries); the deleted rows are restored and the table vacuumed "
+                "after every run",
                 samples=service_samples,
                 baseline_samples=raw_samples,
             ),

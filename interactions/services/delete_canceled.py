@@ -2,32 +2,32 @@
 
 Only canceled, non-postponed entries are ever deleted, whatever the filters
 (the database trigger of migration 0002 is the second guard). The run works
-in key-range batches of set-based ``DELETE`` statements, each committed on its
-own; a large run is a background job (:func:`start_delete_canceled_job`,
-whose runner :func:`run_delete_canceled` the platform's job runner calls).
+in entry-number batches of set-based ``DELETE`` statements
+(:mod:`~interactions.services.delete_batches`), each committed on its own;
+a large run is a background job (:func:`start_delete_canceled_job`, whose
+runner :func:`run_delete_canceled` the platform's job runner calls).
 """
 
 import datetime as dt
 from dataclasses import dataclass, fields
-from functools import partial
 from typing import Any, Self
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models, transaction
-from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet
+from django.db.models import Count, F, Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from contacts.models import Contact, Salesperson
 from interactions.models import (
-    Attachment,
     Campaign,
     InteractionGroup,
     InteractionLogEntry,
     InteractionTemplate,
 )
+from interactions.services.delete_batches import delete_next_batch
 from interactions.services.jobs import JobKind
 from interactions_crm.platform import intent, jobs
 from interactions_crm.platform.actors import Actor
@@ -349,52 +349,6 @@ def outcome_of(
     )
 
 
-def _orphaned_attachments(batch: QuerySet[InteractionLogEntry]) -> QuerySet[Attachment]:
-    """Attachments of the batch's entries that nothing outside the batch uses.
-
-    Every relation pointing at Attachment is checked (entries outside the batch,
-    template contents, segments and any added later), so a shared attachment
-    stays. Run before the batch's entries are deleted: the foreign keys are
-    checked at commit (Django creates them deferrable on PostgreSQL and SQLite).
-    """
-    orphans = Attachment.objects.filter(pk__in=batch.values("attachment_id"))
-    for relation in Attachment._meta.related_objects:
-        users = relation.related_model._base_manager.filter(
-            **{relation.field.name: OuterRef("pk")}
-        )
-        if relation.related_model is InteractionLogEntry:
-            users = users.exclude(pk__in=batch.values("pk"))
-        orphans = orphans.filter(~Exists(users))
-    return orphans
-
-
-def _delete_files(names: list[str]) -> None:
-    """Remove deleted attachments' files from storage (after commit)."""
-    storage = Attachment._meta.get_field("file").storage
-    for name in names:
-        storage.delete(name)
-
-
-def _detach_dependents(batch: QuerySet[InteractionLogEntry]) -> None:
-    """Delete (CASCADE) or unlink (SET_NULL) the rows that point at the batch.
-
-    Today that is the entries' comments; a relation added later is handled the
-    same way, and a PROTECT relation makes the batch fail at commit (the
-    foreign key), never silently.
-    """
-    using = batch.db
-    for relation in InteractionLogEntry._meta.related_objects:
-        if not relation.one_to_many:
-            continue
-        dependents = relation.related_model._base_manager.filter(
-            **{f"{relation.field.name}__in": batch.values("pk")}
-        )
-        if relation.on_delete is models.CASCADE:
-            dependents._raw_delete(using)
-        elif relation.on_delete is models.SET_NULL:
-            dependents.update(**{relation.field.name: None})
-
-
 def lock_entries(
     queryset: QuerySet[InteractionLogEntry],
 ) -> QuerySet[InteractionLogEntry]:
@@ -410,19 +364,6 @@ def lock_entries(
         queryset.select_for_update().order_by("entry_no").values_list("pk", flat=True)
     )
     return InteractionLogEntry.objects.filter(pk__in=pks)
-
-
-def _delete_batch(batch: QuerySet[InteractionLogEntry]) -> int:
-    """Delete one key range of canceled entries with comments and orphans, in SQL."""
-    using = batch.db
-    _detach_dependents(batch)
-    orphans = _orphaned_attachments(batch)
-    files = list(orphans.exclude(file="").values_list("file", flat=True))
-    orphans._raw_delete(using)
-    if files:
-        transaction.on_commit(partial(_delete_files, files), using=using)
-    # An empty batch (all un-canceled or deleted meanwhile) is no query: None.
-    return batch._raw_delete(using) or 0
 
 
 def delete_canceled_entries(
@@ -441,15 +382,17 @@ def delete_canceled_entries(
     (the database trigger of migration 0002 is the second guard). A dry run
     returns the count and writes nothing.
 
-    The run walks the entry numbers in key-range batches of ``batch_size``
-    (default ``settings.CRM_DELETE_BATCH_SIZE``): one query finds the batch's
-    last entry number, then set-based ``DELETE`` statements remove the range's
-    comments, its orphaned attachments and its entries. No row is loaded into
-    Python. Each batch commits on its own, so an interrupted run keeps what it
-    deleted and running it again resumes with what is left. The run writes one
-    audit event (created with the first batch, its count updated with each)
-    and calls ``progress(done, total)`` within each batch's transaction, so
-    the reported figure is exactly what was committed.
+    The run walks the entry numbers in batches of ``batch_size`` (default
+    ``settings.CRM_DELETE_BATCH_SIZE``): each deletes the next matching
+    entries with their comments (every dependent row) and the attachments
+    nothing else uses any more, set-based (:mod:`~interactions.services.
+    delete_batches`: one statement per batch on PostgreSQL). No entry is
+    loaded into Python. Only a dry run or a run reporting progress counts
+    the entries first. Each batch commits on its own, so an interrupted run
+    keeps what it deleted and running it again resumes with what is left. The
+    run writes one audit event (created with the first batch, its count
+    updated with each) and calls ``progress(done, total)`` within each
+    batch's transaction, so the reported figure is exactly what was committed.
 
     ``preview`` bounds the run to what a dry run counted (:class:`DeletePreview`).
     ``job_id`` names the background job the run belongs to: a resumed job
@@ -460,8 +403,9 @@ def delete_canceled_entries(
     matching = canceled_entries_matching(filters)
     if preview is not None:
         matching = preview.bound(matching)
-    total = matching.count()
-    if dry_run or total == 0:
+    # Counted only where it is shown: a dry run's answer, a job's progress.
+    total = matching.count() if dry_run or progress is not None else 0
+    if dry_run:
         return total
 
     cursor = filters.entry_no_from - 1 if filters.entry_no_from else 0
@@ -474,37 +418,28 @@ def delete_canceled_entries(
         changes["job"] = job_id
     while True:
         with transaction.atomic():
-            probe = (
-                matching.filter(entry_no__gt=cursor)
-                .order_by("entry_no")
-                .values("entry_no")[:batch_size]
-                .aggregate(upper=Max("entry_no"), found=Count("entry_no"))
-            )
-            upper = probe["upper"]
-            if upper is None:
+            batch = delete_next_batch(matching, after=cursor, size=batch_size)
+            if batch.upper is None:
                 break
-            deleted = _delete_batch(
-                lock_entries(matching.filter(entry_no__gt=cursor, entry_no__lte=upper))
-            )
-            done += deleted
+            done += batch.deleted
             # A batch that was un-canceled or deleted meanwhile records nothing.
-            if deleted and event is None:
+            if batch.deleted and event is None:
                 event = record_audit(
                     actor=actor,
                     action="entry.delete_canceled",
                     object_type=InteractionLogEntry._meta.label_lower,
-                    count=deleted,
+                    count=batch.deleted,
                     changes=changes,
                 )
-            elif deleted and event is not None:
+            elif batch.deleted and event is not None:
                 AuditEvent.objects.filter(pk=event.pk).update(
-                    count=F("count") + deleted
+                    count=F("count") + batch.deleted
                 )
             if progress is not None:
                 progress(done, max(total, done))
-        cursor = upper
-        if probe["found"] < batch_size:
-            break  # a short batch was the last one; saves a final probe
+        cursor = batch.upper
+        if batch.found < batch_size:
+            break  # a short batch was the last one; saves a final empty batch
     return done
 
 

@@ -1,8 +1,9 @@
 """Merge fields: template content rendered from plain values only (DOMAIN §2).
 
-Used when an interaction is created (the content actually used is stored) and
-when an e-mail is sent for an entry whose stored content still holds merge
-fields (a logged segment shares one content copy among its entries).
+Used when an interaction is created and when a segment is logged (the content
+actually used is stored). Content without merge fields renders the same for
+every contact (:func:`uses_merge_fields`), so a logged segment stores it once
+and its entries share that copy.
 """
 
 import datetime as dt
@@ -35,6 +36,20 @@ MERGE_FIELDS: tuple[str, ...] = (
 _PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_.]*)\s*\}\}")
 
 
+#: The contact's merge fields, each read from the attribute of the same name.
+CONTACT_FIELDS: tuple[str, ...] = tuple(
+    name.removeprefix("contact.")
+    for name in MERGE_FIELDS
+    if name.startswith("contact.")
+)
+#: The salesperson's merge fields, each read from the attribute of the same name.
+SALESPERSON_FIELDS: tuple[str, ...] = tuple(
+    name.removeprefix("salesperson.")
+    for name in MERGE_FIELDS
+    if name.startswith("salesperson.")
+)
+
+
 def merge_context(
     *, contact: Contact, salesperson: Salesperson | None, date: dt.date
 ) -> dict[str, str]:
@@ -43,23 +58,46 @@ def merge_context(
     Dates (and any number) are formatted in the contact's language, whatever
     language the acting user's request runs in.
     """
-    date_text = letter_date(date, contact.language)
-    return {
-        "contact.name": contact.name,
-        "contact.no": contact.no,
-        "contact.company_name": contact.company_name,
-        "contact.job_title": contact.job_title,
-        "contact.email": contact.email,
-        "contact.address": contact.address,
-        "contact.post_code": contact.post_code,
-        "contact.city": contact.city,
-        "contact.phone": contact.phone,
-        "salesperson.name": salesperson.name if salesperson else "",
-        "salesperson.email": salesperson.email if salesperson else "",
-        "salesperson.phone": salesperson.phone if salesperson else "",
-        "salesperson.job_title": salesperson.job_title if salesperson else "",
-        "date": date_text,
+    return merge_context_from_values(
+        contact={name: getattr(contact, name) for name in CONTACT_FIELDS},
+        salesperson=(
+            {name: getattr(salesperson, name) for name in SALESPERSON_FIELDS}
+            if salesperson is not None
+            else None
+        ),
+        date_text=letter_date(date, contact.language),
+    )
+
+
+def merge_context_from_values(
+    *,
+    contact: Mapping[str, str],
+    salesperson: Mapping[str, str] | None,
+    date_text: str,
+) -> dict[str, str]:
+    """:func:`merge_context` from values already read (bulk rendering).
+
+    ``contact`` holds :data:`CONTACT_FIELDS`, ``salesperson`` (``None``: no
+    salesperson) :data:`SALESPERSON_FIELDS`, and ``date_text`` is the date as
+    :func:`~interactions_crm.platform.languages.letter_date` writes it for the
+    contact's language.
+    """
+    context = {f"contact.{name}": contact[name] for name in CONTACT_FIELDS}
+    context |= {
+        f"salesperson.{name}": salesperson[name] if salesperson else ""
+        for name in SALESPERSON_FIELDS
     }
+    context["date"] = date_text
+    return context
+
+
+def uses_merge_fields(text: str) -> bool:
+    """Whether :func:`merge` would change ``text`` for some context.
+
+    Only whitelisted names count: an unknown placeholder stays as written,
+    so content holding none renders the same for every contact.
+    """
+    return any(match.group(1) in MERGE_FIELDS for match in _PLACEHOLDER.finditer(text))
 
 
 def merge(text: str, context: Mapping[str, str]) -> str:

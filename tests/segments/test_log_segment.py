@@ -228,11 +228,12 @@ def test_query_count_does_not_grow_with_lines(
     )
     assert segment.lines.count() == size + 1
     # savepoint; lock segment; already logged?; line checks (one aggregate);
-    # insert logged segment; INSERT … SELECT the entries; personalised line
-    # subjects; the segment's own content; entry numbers; then per batch of
-    # entries: the entries, insert their rendered content, set it on the
-    # entries; delete lines, criteria actions, contents, header; audit event;
-    # release.
+    # insert logged segment; the segment's own content; the lines' distinct
+    # (template, language); their templates; INSERT … SELECT the entries
+    # (the content has merge fields: nothing is shared); then per batch of
+    # entries: the entries with their contacts' values, insert their rendered
+    # content, set it on the entries (one UPDATE … FROM VALUES); delete
+    # lines, criteria actions, contents, header; audit event; release.
     # So the count grows per batch of BATCH_SIZE entries, never per line.
     batches = math.ceil((size + 1) / BATCH_SIZE)
     queries = 15 + 3 * batches

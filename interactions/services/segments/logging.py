@@ -34,8 +34,9 @@ from interactions.services.defaults import round_up_to_minute
 from interactions.services.delivery import deliver_on_commit
 from interactions.services.jobs import JobKind
 from interactions.services.segments.content import (
-    personalised_subjects,
-    record_sent_content,
+    SentContentPlan,
+    plan_sent_content,
+    record_per_entry_content,
 )
 from interactions.services.segments.criteria import add_logged_segment_contacts
 from interactions.services.segments.header import insert_segment
@@ -243,8 +244,13 @@ def _entry_columns(
     logged: LoggedSegment,
     actor: Actor,
     send: bool,
+    content: SentContentPlan,
 ) -> dict[str, Any]:
-    """Every entry column as an expression over the segment's lines."""
+    """Every entry column as an expression over the segment's lines.
+
+    Content that is the same for every contact is linked (attachment and
+    subject sent) here; ``content`` says which lines get it.
+    """
     now = timezone.now()
     # The line's values (date and subject are overridden below).
     columns: dict[str, Any] = {
@@ -255,11 +261,14 @@ def _entry_columns(
     columns |= {
         "date": Coalesce(F("date"), _entry_value("date", timezone.localdate(now))),
         "time": _entry_value("time", round_up_to_minute(timezone.localtime(now))),
-        # NAV: the subject is the description unless the line has one.
-        "subject": Case(
-            When(subject="", then=F("description")),
-            default=F("subject"),
-            output_field=models.CharField(),
+        # NAV: the subject is the description unless the line has one; the
+        # content's subject when it was sent from shared content.
+        "subject": content.subject(
+            Case(
+                When(subject="", then=F("description")),
+                default=F("subject"),
+                output_field=models.CharField(),
+            )
         ),
         "group": F("template__group_id"),
         "delivery_status": Case(
@@ -274,8 +283,8 @@ def _entry_columns(
         else DeliveryStatus.BLANK,
         "segment_no": segment.no,
         "logged_segment": logged.pk,
-        # The content actually sent is stored per entry afterwards.
-        "attachment": Value(None, output_field=models.BigIntegerField()),
+        # The content actually sent: shared here, or stored per entry afterwards.
+        "attachment": content.attachment,
         "logged_by": user.pk if user is not None else None,
         "created_at": _entry_value("created_at", now),
     }
@@ -297,7 +306,8 @@ def log_segment(
     was logged before, has no description, is empty, or a line fails DOMAIN
     §4.2. Otherwise one transaction creates the logged segment, inserts all
     entries with one ``INSERT … SELECT`` from the lines (values copied from
-    the line, group from its template), stores the content read-only, deletes
+    the line, group from its template), stores the content sent read-only
+    (content without merge fields once, shared by its entries), deletes
     the segment and, with ``follow_up``, creates "Follow-up on segment X" with
     the same contacts. With ``send``, lines with e-mail correspondence are
     e-mailed after commit and each entry's delivery status records the result.
@@ -312,15 +322,14 @@ def log_segment(
             date=timezone.localdate(),
             logged_by=user_or_none(actor),
         )
-        columns = _entry_columns(segment=segment, logged=logged, actor=actor, send=send)
+        content = plan_sent_content(segment)
+        columns = _entry_columns(
+            segment=segment, logged=logged, actor=actor, send=send, content=content
+        )
         inserted = insert_from_select(
             InteractionLogEntry, columns, segment.lines.order_by("id")
         )
-        record_sent_content(
-            segment=segment,
-            logged=logged,
-            line_subjects=personalised_subjects(segment),
-        )
+        record_per_entry_content(logged=logged, plan=content)
         if segment.attachment_id:
             Attachment.objects.filter(pk=segment.attachment_id).update(read_only=True)
         segment.delete()
