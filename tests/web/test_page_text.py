@@ -1,6 +1,6 @@
-"""The contact card's figures and timeline in the reader's language.
+"""The contact card and the log page in the reader's language.
 
-The card formats its values once per page (issue #12) instead of with a
+Both pages format their values once per page (issue #12) instead of with a
 filter per value; what a reader sees must be what the filters showed: the
 language's decimal separator, grouping in the figures, its date format, the
 choice labels and the translated sentences around cost and duration.
@@ -17,6 +17,7 @@ from django.utils import translation
 
 from contacts.models import Contact
 from interactions.models import Evaluation, InformationFlow
+from interactions.services import choose_log_columns
 from tests import factories
 from tests.factories import make_entry
 
@@ -126,3 +127,37 @@ def test_person_timeline_names_nobody_and_hides_empty_values(staff_client):
     assert "Outbound" not in meta
     # The title falls back to the template's description.
     assert ">Note</a>" in html
+
+
+@pytest.mark.parametrize(
+    ("language", "day", "cost", "minutes", "whole_minutes"),
+    [
+        ("en", "2026-03-02", "1234.50", "1.50", "30"),
+        ("nb", "02.03.2026", "1234,50", "1,50", "30"),
+    ],
+)
+def test_log_page_writes_dates_and_numbers_in_the_language(
+    staff_client, staff_user, language, day, cost, minutes, whole_minutes
+):
+    choose_log_columns(actor=staff_user, columns=["date", "cost", "duration"])
+    person = factories.PersonFactory()
+    make_entry(
+        person,
+        date=dt.date(2026, 3, 2),
+        time=dt.time(7, 30),
+        cost=Decimal("1234.50"),
+        duration=Decimal("1.5"),
+    )
+    make_entry(person, date=dt.date(2026, 3, 1), cost=Decimal("0"), duration=30)
+
+    response = staff_client.get(
+        reverse("interactions:entry-list"), HTTP_ACCEPT_LANGUAGE=language
+    )
+
+    html = response.content.decode()
+    assert (
+        f'<td class="nowrap">{day}<span class="log-row__sub">07:30</span></td>' in html
+    )
+    assert f'<td class="num">{cost}</td><td class="num">{minutes}</td>' in html
+    zero = "0.00" if language == "en" else "0,00"
+    assert f'<td class="num">{zero}</td><td class="num">{whole_minutes}</td>' in html
