@@ -16,7 +16,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.contrib.auth.models import User
 from django.core.exceptions import BadRequest, ValidationError
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -25,7 +25,8 @@ from django_htmx.middleware import HtmxDetails
 
 from contacts.filters import ContactFilterSet
 from contacts.forms import ContactForm
-from contacts.models import Contact, ContactBusinessRelation
+from contacts.models import Contact
+from contacts.selectors import contact_classification
 from contacts.services import create_contact, update_contact
 from interactions_crm.platform.forms import add_service_errors
 from interactions_crm.platform.keyset import InvalidCursor, KeysetPage, keyset_page
@@ -132,21 +133,11 @@ class ContactListView(PermissionRequiredMixin, View):
 
 
 def card_queryset() -> QuerySet[Contact]:
-    """Contacts with what the card shows of them: relations and classification.
+    """Contacts with what the card shows of them: company and salesperson.
 
-    One query for the contact and one per classification, whatever their number.
+    The classification comes in one more query (:func:`card_context`).
     """
-    contacts: QuerySet[Contact] = Contact.objects.with_related().prefetch_related(
-        Prefetch(
-            "business_relations",
-            queryset=ContactBusinessRelation.objects.select_related(
-                "business_relation"
-            ).order_by("business_relation__code"),
-        ),
-        "job_responsibilities",
-        "industry_groups",
-        "mailing_groups",
-    )
+    contacts: QuerySet[Contact] = Contact.objects.with_related()
     return contacts
 
 
@@ -158,7 +149,7 @@ def card_context(request: StaffRequest, contact: Contact) -> dict[str, Any]:
     """
     return {
         "contact": contact,
-        "business_relations": contact.business_relations.all(),
+        "classification": contact_classification(contact),
         "persons": list(contact.persons.order_by("name")[: CARD_PERSONS + 1])
         if contact.is_company
         else [],

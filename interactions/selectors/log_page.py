@@ -17,13 +17,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
-from urllib.parse import quote
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import CharField, Exists, F, OuterRef, QuerySet, Value
 from django.db.models.functions import Cast
 from django.forms import Form
-from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -45,8 +43,10 @@ from interactions.models import (
     LogViewPreference,
     SavedLogView,
 )
+from interactions.selectors.display import UrlPattern, choice_labels
 from interactions.selectors.log import log_filterset
 from interactions_crm.platform.keyset import KeysetPage, keyset_page
+from interactions_crm.platform.localformat import LocalFormats
 
 # --- sort orders ----------------------------------------------------------------------
 
@@ -288,11 +288,19 @@ class CodeLabel:
 
 @dataclass
 class LogRow:
-    """One entry as the page shows it: labels, never codes."""
+    """One entry as the page shows it: labels, never codes.
+
+    The ``*_text`` fields are the values as the active language writes them
+    (formatted once per page, not by a template filter per cell).
+    """
 
     entry_no: int
     date: dt.date
     time: dt.time | None
+    date_text: str
+    time_text: str
+    cost_text: str
+    duration_text: str
     description: str
     subject: str
     contact_no: str
@@ -372,27 +380,20 @@ def code_labels(rows: Sequence[Mapping[str, Any]]) -> dict[str, dict[int, CodeLa
     return labels
 
 
-def _choice_labels(choices: Iterable[tuple[Any, Any]]) -> dict[str, str]:
-    return {str(value): str(label) for value, label in choices if value}
-
-
 def build_rows(rows: Sequence[Mapping[str, Any]]) -> list[LogRow]:
     """The page's :class:`LogRow` objects from ``values()`` rows (+1 query)."""
     labels = code_labels(rows)
-    flows = _choice_labels(InformationFlow.choices)
-    initiators = _choice_labels(InitiatedBy.choices)
-    evaluations = _choice_labels(Evaluation.choices)
-    correspondence = _choice_labels(CorrespondenceType.choices)
-    deliveries = _choice_labels(DeliveryStatus.choices)
-    documents = _choice_labels(DocumentType.choices)
+    flows = choice_labels(InformationFlow.choices)
+    initiators = choice_labels(InitiatedBy.choices)
+    evaluations = choice_labels(Evaluation.choices)
+    correspondence = choice_labels(CorrespondenceType.choices)
+    deliveries = choice_labels(DeliveryStatus.choices)
+    documents = choice_labels(DocumentType.choices)
+    formats = LocalFormats.active()
     # One reverse() per URL name; each row fills in its own key.
-    detail = reverse("interactions:entry-detail", kwargs={"entry_no": 0})
-    attachment = reverse("interactions:entry-attachment", kwargs={"entry_no": 0})
-    contact = reverse("contacts:contact-detail", kwargs={"no": "0"})
-
-    def url(pattern: str, key: Any) -> str:
-        return pattern.replace("/0/", f"/{quote(str(key))}/", 1)
-
+    detail = UrlPattern("interactions:entry-detail", "entry_no")
+    attachment = UrlPattern("interactions:entry-attachment", "entry_no")
+    contact = UrlPattern("contacts:contact-detail", "no")
     built = []
     for row in rows:
         no = row["entry_no"]
@@ -402,6 +403,10 @@ def build_rows(rows: Sequence[Mapping[str, Any]]) -> list[LogRow]:
                 entry_no=no,
                 date=row["date"],
                 time=row["time"],
+                date_text=formats.short_date(row["date"]),
+                time_text=formats.time(row["time"]) if row["time"] else "",
+                cost_text=formats.number(row["cost"]),
+                duration_text=formats.decimal(row["duration"], -2),
                 description=row["description"],
                 subject=row["subject"],
                 contact_no=row["contact__no"],
@@ -430,10 +435,10 @@ def build_rows(rows: Sequence[Mapping[str, Any]]) -> list[LogRow]:
                 has_attachment=row["attachment_id"] is not None,
                 has_comments=row["has_comments"],
                 urls={
-                    "detail": url(detail, no),
-                    "attachment": url(attachment, no),
-                    "contact": url(contact, row["contact__no"]),
-                    "company": url(contact, company_no) if company_no else "",
+                    "detail": detail(no),
+                    "attachment": attachment(no),
+                    "contact": contact(row["contact__no"]),
+                    "company": contact(company_no) if company_no else "",
                 },
             )
         )

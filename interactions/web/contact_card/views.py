@@ -50,6 +50,7 @@ from interactions.web.contact_card.forms import (
 )
 from interactions_crm.platform.forms import add_service_errors
 from interactions_crm.platform.keyset import InvalidCursor, KeysetPage
+from interactions_crm.platform.localformat import LocalFormats
 
 TIMELINE_PAGE_SIZE = 20
 
@@ -57,9 +58,28 @@ TIMELINE_PAGE_SIZE = 20
 def timeline_page(contact: Contact, cursor: str | None = None) -> KeysetPage:
     """A page of the contact's timeline; a tampered cursor is a bad request."""
     try:
-        return timeline.timeline_page(contact, cursor=cursor, size=TIMELINE_PAGE_SIZE)
+        return timeline.timeline_items(contact, cursor=cursor, size=TIMELINE_PAGE_SIZE)
     except InvalidCursor as exc:
         raise BadRequest(_("The page link is not valid.")) from exc
+
+
+def shown_statistics(statistics: dict[str, Any]) -> dict[str, str]:
+    """The card's figures as text in the active language (no filter per figure).
+
+    The same text as ``floatformat:"2g"`` (cost), ``floatformat:"-2g"``
+    (duration) and ``date:"SHORT_DATE_FORMAT"`` would give.
+    """
+    formats = LocalFormats.active()
+    shown = {
+        "count": formats.number(statistics["count"]),
+        "cost": formats.decimal(statistics["cost"], 2, grouping=True),
+        "duration": formats.decimal(statistics["duration"], -2, grouping=True),
+    }
+    for key in ("last_interaction_date", "last_attempted_date"):
+        day = statistics[key]
+        shown[f"{key}_iso"] = day.isoformat() if day else ""
+        shown[key] = formats.short_date(day) if day else ""
+    return shown
 
 
 def interaction_card_context(
@@ -82,6 +102,7 @@ def interaction_card_context(
     }
     if can_view_entries:
         context["statistics"] = contact_statistics(contact)
+        context["shown_statistics"] = shown_statistics(context["statistics"])
         context["page"] = timeline_page(contact)
     if can_record:
         context["call_form"] = forms.get("call_form") or PhoneCallForm()
