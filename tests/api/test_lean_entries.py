@@ -141,6 +141,36 @@ def test_the_page_query_joins_no_reference_table(integrator_api, varied_entries)
     assert "JOIN" not in page[0].upper()
 
 
+@pytest.mark.parametrize("zone", ["UTC", "Europe/Oslo", "America/St_Johns"])
+def test_page_bytes_equal_the_serializer_in_every_time_zone(
+    integrator_api, varied_entries, person, template, settings, zone
+):
+    """The rendered page is byte for byte the serializer's, whatever the zone.
+
+    Timestamps in winter and summer time (and UTC, shown with ``Z``), the
+    same amount written with two and with one decimal place, a date and a
+    clock time shared by several entries: each is formatted once per value.
+    """
+    settings.TIME_ZONE = zone
+    winter = dt.datetime(2026, 1, 15, 8, 0, 1, 250, tzinfo=dt.UTC)
+    summer = dt.datetime(2026, 7, 1, 23, 59, 59, tzinfo=dt.UTC)
+    for stamp, cost in ((winter, Decimal("3.10")), (summer, Decimal("3.1"))):
+        entry = make_entry(
+            person, template, date=dt.date(2026, 3, 2), time=dt.time(9, 30), cost=cost
+        )
+        InteractionLogEntry.objects.filter(pk=entry.pk).update(
+            created_at=stamp, canceled_at=stamp
+        )
+
+    body = integrator_api.get("/api/v1/interactions/").content
+
+    from rest_framework.renderers import JSONRenderer
+
+    want = JSONRenderer().render(expected(entries()))
+    assert b'"results":' + want + b"}" in body
+    assert (b'Z"' in want) == (zone == "UTC")
+
+
 def _as_json(rows: list[dict]) -> list[dict]:
     """Rows as the client reads them (through the JSON renderer)."""
     import json

@@ -27,6 +27,7 @@ from interactions.api.common import (
     VIEW_ENTRY,
     CountSerializer,
 )
+from interactions.api.entries.lean import lean_list
 from interactions.api.entries.serializers import (
     GONE,
     AddCommentSerializer,
@@ -41,7 +42,6 @@ from interactions.api.entries.serializers import (
     SwitchCanceledSerializer,
     entries,
     entry_data,
-    lean_list,
 )
 from interactions.filters import EntryFilterSet
 from interactions.models import EntryComment, InteractionLogEntry
