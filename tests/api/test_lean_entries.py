@@ -171,6 +171,55 @@ def test_page_bytes_equal_the_serializer_in_every_time_zone(
     assert (b'Z"' in want) == (zone == "UTC")
 
 
+def _page_querysets(person, company):
+    """Querysets a list page reads, each filtered, ordered and sliced."""
+    from interactions_crm.platform.keyset import _after
+
+    visible = InteractionLogEntry.objects.visible()
+    newest = ("-date", "-entry_no")
+    return {
+        "whole log": visible.order_by(*newest)[:51],
+        "by code": visible.filter(template_id__in=[1, 2]).order_by(*newest)[:3],
+        "after a cursor": visible.filter(
+            _after(newest, [dt.date(2026, 3, 2), 10**6])
+        ).order_by(*newest)[:51],
+        "searched": visible.filter(subject__icontains="Æ", canceled=False).order_by(
+            "entry_no"
+        )[:51],
+        "timeline": visible.for_contact(company).order_by(*newest)[:51],
+        "no code matches": visible.filter(group_id__in=[]).order_by(*newest)[:51],
+        "joined (contact no.)": visible.filter(contact__no__iexact=person.no).order_by(
+            *newest
+        )[:51],
+    }
+
+
+def test_page_rows_are_read_with_the_statement_values_would_run(
+    varied_entries, person, company
+):
+    """The select compiled once writes Django's own ``values()`` statement."""
+    from django.core.exceptions import EmptyResultSet
+
+    from interactions.api.entries.lean import ENTRY_COLUMNS, lean_rows, page_statement
+
+    querysets = _page_querysets(person, company)
+    joined = querysets.pop("joined (contact no.)")
+    nothing = querysets.pop("no code matches")
+    for name, queryset in querysets.items():
+        django = queryset.values(*ENTRY_COLUMNS)
+
+        sql, params = page_statement(queryset)
+
+        assert (sql, tuple(params)) == django.query.sql_with_params(), name
+        assert lean_rows(queryset) == list(django), name
+    # Joined: read through values() itself; nothing to match: no query at all.
+    assert page_statement(joined) is None
+    assert lean_rows(joined) == list(joined.values(*ENTRY_COLUMNS)) != []
+    with pytest.raises(EmptyResultSet):
+        page_statement(nothing)
+    assert lean_rows(nothing) == []
+
+
 def _as_json(rows: list[dict]) -> list[dict]:
     """Rows as the client reads them (through the JSON renderer)."""
     import json
