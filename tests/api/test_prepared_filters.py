@@ -76,3 +76,20 @@ def _sql(queryset) -> str:
         return str(queryset.query)
     except EmptyResultSet:  # a code that names no row: nothing matches
         return "nothing"
+
+
+@pytest.mark.parametrize(
+    ("code", "found"),
+    [("mail", True), ("MAIL", True), ("m_il", False), ("%", False), ("ma\\", False)],
+)
+def test_a_code_filter_matches_its_key_ignoring_case_only(
+    integrator_api, person, codes, code, found
+):
+    """The key's lookup (compiled once) treats LIKE wildcards as text."""
+    entry = factories.make_entry(person, codes)
+
+    response = integrator_api.get("/api/v1/interactions/", {"group": code})
+
+    assert response.status_code == 200
+    listed = [row["entry_no"] for row in response.json()["results"]]
+    assert listed == ([entry.entry_no] if found else [])

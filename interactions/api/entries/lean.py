@@ -34,7 +34,6 @@ from django.db import connections, router
 from django.db.models import QuerySet
 from django.db.models.query import BaseIterable
 from django.db.models.sql import Query
-from django.utils import timezone
 from rest_framework import ISO_8601, relations, serializers
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
@@ -72,10 +71,10 @@ def _column(name: str) -> str:
     return str(getattr(field, "attname", name))
 
 
-#: The entry's own columns a lean list reads (``values(*ENTRY_COLUMNS)``).
-ENTRY_COLUMNS: tuple[str, ...] = tuple(
-    _column(name) for name in InteractionLogEntrySerializer.Meta.fields
-)
+#: The serializer's fields, in its order, and the entry's own columns it shows
+#: (``values(*ENTRY_COLUMNS)``: ``contact_id`` for ``contact``).
+ENTRY_FIELDS: tuple[str, ...] = tuple(InteractionLogEntrySerializer.Meta.fields)
+ENTRY_COLUMNS: tuple[str, ...] = tuple(_column(name) for name in ENTRY_FIELDS)
 
 #: Serializer fields that show a value of the given type as the value itself
 #: (``str(s)``, ``int(i)``, a choice's own value, a bool) …
@@ -108,22 +107,25 @@ _COLUMN_TYPES: dict[str, type] = {
 MEMO_SIZE = 4096
 
 
-def _memoized(represent: Convert, key: Callable[[Any], bool]) -> Convert:
-    """``represent`` remembering its answer for values ``key`` accepts.
+def _memoized(
+    represent: Convert, kind: type, keep: Callable[[Any], bool] | None = None
+) -> Convert:
+    """``represent`` remembering its answer for each value of type ``kind``.
 
     Only for fields whose answer depends on the value alone, and only for
-    values that are equal exactly when their answers are (``key``).
+    values that are equal exactly when their answers are (``keep`` says which
+    of them may be remembered).
     """
     memo: dict[Any, Any] = {}
 
     def convert(value: Any) -> Any:
-        if not key(value):
+        if type(value) is not kind:
             return represent(value)
         try:
             return memo[value]
-        except KeyError:
+        except (KeyError, TypeError):  # TypeError: unhashable (a signaling NaN)
             answer = represent(value)
-            if len(memo) < MEMO_SIZE:
+            if len(memo) < MEMO_SIZE and (keep is None or keep(value)):
                 memo[value] = answer
             return answer
 
@@ -151,28 +153,28 @@ def _static_converter(
             return None
         python_type, represent = _IDENTITY[kind], field.to_representation
         return lambda v: v if type(v) is python_type else represent(v)
+    if (
+        kind is serializers.BigIntegerField
+        and read_as is int
+        and not getattr(field, "coerce_to_string", api_settings.COERCE_BIGINT_TO_STRING)
+    ):
+        return None  # int(value) of an int
     if kind is relations.PrimaryKeyRelatedField and field.pk_field is None:
         return None  # a key shown as itself (logged_segment)
     if kind is serializers.DateField and _is_iso(field, api_settings.DATE_FORMAT):
-        return _memoized(field.to_representation, lambda v: type(v) is dt.date)
+        return _memoized(field.to_representation, dt.date)
     if isinstance(field, serializers.TimeField) and _is_iso(
         field, api_settings.TIME_FORMAT
     ):
         # Aware times compare equal across offsets: only naive ones are kept.
-        return _memoized(
-            field.to_representation,
-            lambda v: type(v) is dt.time and v.tzinfo is None,
-        )
+        return _memoized(field.to_representation, dt.time, lambda v: not v.tzinfo)
     if (
         kind is serializers.DecimalField
         and field.decimal_places is not None
         and not field.localize
     ):
         # Quantized to fixed places, equal amounts (1.5, 1.50) read the same.
-        return _memoized(
-            field.to_representation,
-            lambda v: type(v) is Decimal and v.is_finite(),
-        )
+        return _memoized(field.to_representation, Decimal, Decimal.is_finite)
     return field.to_representation
 
 
@@ -190,8 +192,8 @@ def _timestamp_converter(field: serializers.DateTimeField) -> Convert:
         return represent
 
     def convert(value: Any) -> Any:
-        if type(value) is not dt.datetime or not timezone.is_aware(value):
-            return represent(value)
+        if type(value) is not dt.datetime or value.utcoffset() is None:
+            return represent(value)  # naive: the field makes it aware
         try:
             text = value.astimezone(zone).isoformat()
         except OverflowError:
@@ -203,28 +205,25 @@ def _timestamp_converter(field: serializers.DateTimeField) -> Convert:
 
 @cache
 def _plan() -> tuple[
-    tuple[tuple[str, str], ...],
     tuple[tuple[str, tuple[type[Any], str]], ...],
     tuple[tuple[str, Convert], ...],
     tuple[tuple[str, serializers.DateTimeField], ...],
 ]:
-    """What every page does with the columns, worked out once.
+    """What every page does with the fields' values, worked out once.
 
-    (field name, column) of every field in the serializer's order; the
-    reference fields; the converted fields; the timestamp fields.
+    The reference fields (and what they refer to); the fields converted the
+    same way on every page; the timestamp fields.
     """
-    columns, references, converted, timestamps = [], [], [], []
+    references, converted, timestamps = [], [], []
     # The serializer's own fields (``to_representation`` keeps no state).
     for name, field in InteractionLogEntrySerializer().fields.items():
-        column = _column(name)
-        columns.append((name, column))
         if name in ENTRY_REFERENCES:
             references.append((name, ENTRY_REFERENCES[name]))
         elif isinstance(field, serializers.DateTimeField):
             timestamps.append((name, field))
-        elif (convert := _static_converter(field, column)) is not None:
+        elif (convert := _static_converter(field, _column(name))) is not None:
             converted.append((name, convert))
-    return tuple(columns), tuple(references), tuple(converted), tuple(timestamps)
+    return tuple(references), tuple(converted), tuple(timestamps)
 
 
 def _labels(rows: list[dict[str, Any]]) -> Labels:
@@ -232,14 +231,14 @@ def _labels(rows: list[dict[str, Any]]) -> Labels:
 
     A ``UNION ALL`` of primary-key lookups, one per table, written out here:
     compiling six ORM querysets cost more Python than the rows themselves. On
-    PostgreSQL each lookup takes its keys as one array (``= ANY(%s)``), so
-    the statement's text is the same for every page and its parsing is cached
-    by the driver.
+    PostgreSQL each lookup takes its integer keys as one array parameter,
+    written as text (``= ANY(%s::bigint[])``; the driver's own list adaptation
+    costs more than the query): the statement's text is the same for every
+    page, so the driver parses it once.
     """
     wanted: dict[tuple[type[Any], str], set[Any]] = {}
     for name, table in ENTRY_REFERENCES.items():
-        column = _column(name)
-        ids = {row[column] for row in rows} - {None}
+        ids = {row[name] for row in rows} - {None}
         if ids:
             wanted.setdefault(table, set()).update(ids)
     labels: Labels = {table: {} for table in ENTRY_REFERENCES.values()}
@@ -248,17 +247,17 @@ def _labels(rows: list[dict[str, Any]]) -> Labels:
     tables = list(wanted)
     connection = connections[router.db_for_read(InteractionLogEntry)]
     quote = connection.ops.quote_name
-    arrays = connection.vendor == "postgresql"
     parts, params = [], []
     for index, ((model, key), ids) in enumerate(wanted.items()):
         meta = model._meta
         pk = quote(meta.pk.column)
-        if arrays:
-            where = f"{pk} = ANY(%s)"
-            params.append(sorted(ids))
+        keys = sorted(ids)
+        if connection.vendor == "postgresql" and all(type(k) is int for k in keys):
+            where = f"{pk} = ANY(%s::{meta.pk.cast_db_type(connection)}[])"
+            params.append("{" + ",".join(map(str, keys)) + "}")
         else:
-            where = f"{pk} IN ({', '.join(['%s'] * len(ids))})"
-            params += sorted(ids)
+            where = f"{pk} IN ({', '.join(['%s'] * len(keys))})"
+            params += keys
         parts.append(
             f"SELECT {index}, {pk}, {quote(meta.get_field(key).column)} "
             f"FROM {quote(meta.db_table)} WHERE {where}"
@@ -271,9 +270,13 @@ def _labels(rows: list[dict[str, Any]]) -> Labels:
 
 
 def lean_entry_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """``rows`` (``values(*ENTRY_COLUMNS)``) as InteractionLogEntrySerializer
-    answers the same entries, with one query for every referenced key."""
-    columns, references, converted, timestamps = _plan()
+    """``rows`` (from :func:`read_rows`) as InteractionLogEntrySerializer
+    answers the same entries, with one query for every referenced key.
+
+    The rows are changed in place: a converted value takes the place of the
+    one read (a dict keeps a key's position when its value changes).
+    """
+    references, converted, timestamps = _plan()
     labels = _labels(rows)
     # Per page: the reference keys just read, the request's time zone.
     conversions = [
@@ -281,17 +284,12 @@ def lean_entry_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         *converted,
         *((name, _timestamp_converter(field)) for name, field in timestamps),
     ]
-    answer = []
     for row in rows:
-        # Every field in the serializer's order; converted ones are replaced
-        # in place (a dict keeps a key's position when its value changes).
-        data = {name: row[column] for name, column in columns}
         for name, convert in conversions:
-            value = data[name]
+            value = row[name]
             if value is not None:
-                data[name] = convert(value)
-        answer.append(data)
-    return answer
+                row[name] = convert(value)
+    return rows
 
 
 # --- Reading the page's rows --------------------------------------------------
@@ -309,7 +307,6 @@ class _Select:
     """``SELECT <ENTRY_COLUMNS> FROM <entries>`` as Django compiles it."""
 
     sql: str
-    names: tuple[str, ...]
     converters: dict[int, tuple[list[Any], Any]]
 
 
@@ -325,27 +322,37 @@ def _select(alias: str) -> _Select:
     compiler = query.get_compiler(alias)
     sql, params = compiler.as_sql()
     assert not params and " WHERE " not in sql, sql
+    assert query.values_select == ENTRY_COLUMNS, query.values_select
     # What Django applies to each value read (SQLite: dates, decimals …).
     converters = compiler.get_converters(
         [column for column, _sql, _as in compiler.select]
     )
-    return _Select(sql=sql, names=tuple(query.values_select), converters=converters)
+    return _Select(sql=sql, converters=converters)
 
 
-def _order_by(query: Query, names: tuple[str, ...]) -> str | None:
-    """``ORDER BY`` of ``query`` when it orders by selected columns.
+def _order_by(query: Query) -> str | None:
+    """``ORDER BY`` of ``query`` when it orders by columns the list shows.
 
-    Django refers to a selected column by its position (``ORDER BY 4 DESC``);
-    anything else (a relation, ``pk``, an expression) is left to Django.
+    Django refers to a selected column by its position (``ORDER BY 4 DESC``).
+    Anything else (a relation, ``pk``, an expression) is left to Django; so is
+    a key column, whose field name differs (the cursor reads the row by it).
     """
-    terms = []
+    terms: list[tuple[str, str]] = []
     for name in query.order_by:
-        column = name.lstrip("-") if isinstance(name, str) else None
-        if column not in names or any(t[0] == column for t in terms):
+        column = name.lstrip("-") if isinstance(name, str) else ""
+        if (
+            column not in ENTRY_FIELDS
+            or column not in ENTRY_COLUMNS
+            or any(seen == column for seen, _direction in terms)
+        ):
             return None
         terms.append((column, "DESC" if name.startswith("-") else "ASC"))
     return (
-        ", ".join(f"{names.index(c) + 1} {direction}" for c, direction in terms) or None
+        ", ".join(
+            f"{ENTRY_COLUMNS.index(column) + 1} {direction}"
+            for column, direction in terms
+        )
+        or None
     )
 
 
@@ -384,7 +391,7 @@ def page_statement(queryset: QuerySet[Any]) -> tuple[str, list[Any]] | None:
     """
     query = queryset.query
     select = _select(queryset.db)
-    order_by = _order_by(query, select.names) if _plain(query) else None
+    order_by = _order_by(query) if _plain(query) else None
     if order_by is None:
         return None
     compiler = query.get_compiler(queryset.db)
@@ -397,32 +404,31 @@ def page_statement(queryset: QuerySet[Any]) -> tuple[str, list[Any]] | None:
     return " ".join(part for part in (*parts, limit) if part), list(params)
 
 
-def lean_rows(queryset: QuerySet[Any]) -> list[dict[str, Any]]:
-    """``list(queryset.values(*ENTRY_COLUMNS))``, read with :func:`page_statement`
-    when the queryset is plain."""
+def read_rows(queryset: QuerySet[Any]) -> list[dict[str, Any]]:
+    """The rows of ``queryset``: the values of the serializer's fields as read
+    (keys for references), read with :func:`page_statement` when plain."""
     try:
         statement = page_statement(queryset)
     except EmptyResultSet:
         return []  # as Django: nothing can match, no query
     if statement is None:
-        return list(queryset.values(*ENTRY_COLUMNS))
-    connection = connections[queryset.db]
-    with connection.cursor() as cursor:
-        cursor.execute(*statement)
-        rows: Any = cursor.fetchall()
-    select = _select(queryset.db)
-    if select.converters:
-        compiler = queryset.query.get_compiler(queryset.db)
-        rows = compiler.apply_converters(rows, select.converters)
-    names = select.names
-    return [dict(zip(names, row, strict=True)) for row in rows]
+        rows: Any = queryset.values_list(*ENTRY_COLUMNS)
+    else:
+        with connections[queryset.db].cursor() as cursor:
+            cursor.execute(*statement)
+            rows = cursor.fetchall()
+        converters = _select(queryset.db).converters
+        if converters:
+            compiler = queryset.query.get_compiler(queryset.db)
+            rows = compiler.apply_converters(rows, converters)
+    return [dict(zip(ENTRY_FIELDS, row, strict=True)) for row in rows]
 
 
-class LeanRowsIterable(BaseIterable):
-    """Iterating the queryset yields :func:`lean_rows` (dicts of its columns)."""
+class EntryRowsIterable(BaseIterable):
+    """Iterating the queryset yields :func:`read_rows`."""
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
-        return iter(lean_rows(self.queryset))
+        return iter(read_rows(self.queryset))
 
 
 def lean_list(view: GenericAPIView[Any], queryset: QuerySet[Any]) -> Response:
@@ -433,7 +439,7 @@ def lean_list(view: GenericAPIView[Any], queryset: QuerySet[Any]) -> Response:
     serializer would give for the same page.
     """
     rows = view.filter_queryset(queryset.select_related(None))._chain()
-    rows._iterable_class = LeanRowsIterable
+    rows._iterable_class = EntryRowsIterable
     page = view.paginate_queryset(rows)
     assert page is not None, "lean_list needs the view's (keyset) pagination"
     return view.get_paginated_response(lean_entry_rows(page))
