@@ -159,7 +159,11 @@ def _static_converter(
         and not getattr(field, "coerce_to_string", api_settings.COERCE_BIGINT_TO_STRING)
     ):
         return None  # int(value) of an int
-    if kind is relations.PrimaryKeyRelatedField and field.pk_field is None:
+    if (
+        isinstance(field, relations.PrimaryKeyRelatedField)
+        and kind is relations.PrimaryKeyRelatedField
+        and field.pk_field is None
+    ):
         return None  # a key shown as itself (logged_segment)
     if kind is serializers.DateField and _is_iso(field, api_settings.DATE_FORMAT):
         return _memoized(field.to_representation, dt.date)
@@ -169,7 +173,8 @@ def _static_converter(
         # Aware times compare equal across offsets: only naive ones are kept.
         return _memoized(field.to_representation, dt.time, lambda v: not v.tzinfo)
     if (
-        kind is serializers.DecimalField
+        isinstance(field, serializers.DecimalField)
+        and kind is serializers.DecimalField
         and field.decimal_places is not None
         and not field.localize
     ):
@@ -339,7 +344,9 @@ def _order_by(query: Query) -> str | None:
     """
     terms: list[tuple[str, str]] = []
     for name in query.order_by:
-        column = name.lstrip("-") if isinstance(name, str) else ""
+        if not isinstance(name, str):
+            return None
+        column = name.lstrip("-")
         if (
             column not in ENTRY_FIELDS
             or column not in ENTRY_COLUMNS
@@ -438,7 +445,7 @@ def lean_list(view: GenericAPIView[Any], queryset: QuerySet[Any]) -> Response:
     keyset pagination apply as for any list, and the answer is what the
     serializer would give for the same page.
     """
-    rows = view.filter_queryset(queryset.select_related(None))._chain()
+    rows = view.filter_queryset(queryset.select_related(None)).all()
     rows._iterable_class = EntryRowsIterable
     page = view.paginate_queryset(rows)
     assert page is not None, "lean_list needs the view's (keyset) pagination"

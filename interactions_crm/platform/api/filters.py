@@ -179,7 +179,7 @@ class StrictFilterBackend(DjangoFilterBackend):  # type: ignore[misc]
 
 # --- Filter sets prepared once per class (issue #12) ------------------------------
 
-_NO_FILES = MultiValueDict()
+_NO_FILES: MultiValueDict[str, Any] = MultiValueDict()
 
 
 class PreparedFilters:
@@ -244,7 +244,7 @@ class PreparedFilters:
         ``method=`` filter calls); the others, which do not filter, are the
         prepared ones, for a method that reads a sibling's settings.
         """
-        filterset = self.filterset_class.__new__(self.filterset_class)
+        filterset = object.__new__(self.filterset_class)
         filterset.is_bound = True
         filterset.data = data
         filterset.queryset = queryset
