@@ -14,10 +14,10 @@ from interactions.models import (
     InteractionLogEntry,
 )
 from interactions_crm.platform.api.filters import (
-    KeyFilter,
     StrictBooleanFilter,
     StrictIntegerFilter,
 )
+from interactions_crm.platform.api.key_filters import KeyFilter
 
 
 class EntryFilterSet(django_filters.FilterSet):

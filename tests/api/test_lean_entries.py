@@ -170,6 +170,94 @@ def test_the_page_query_joins_no_reference_table(integrator_api, varied_entries)
     assert "JOIN" not in page[0].upper()
 
 
+@pytest.mark.parametrize("zone", ["UTC", "Europe/Oslo", "America/St_Johns"])
+def test_page_bytes_equal_the_serializer_in_every_time_zone(
+    integrator_api, varied_entries, person, template, settings, zone
+):
+    """The rendered page is byte for byte the serializer's, whatever the zone.
+
+    Timestamps in winter and summer time (and UTC, shown with ``Z``), the
+    same amount written with two and with one decimal place, a date and a
+    clock time shared by several entries: each is formatted once per value.
+    """
+    settings.TIME_ZONE = zone
+    winter = dt.datetime(2026, 1, 15, 8, 0, 1, 250, tzinfo=dt.UTC)
+    summer = dt.datetime(2026, 7, 1, 23, 59, 59, tzinfo=dt.UTC)
+    for stamp, cost in ((winter, Decimal("3.10")), (summer, Decimal("3.1"))):
+        entry = make_entry(
+            person, template, date=dt.date(2026, 3, 2), time=dt.time(9, 30), cost=cost
+        )
+        InteractionLogEntry.objects.filter(pk=entry.pk).update(
+            created_at=stamp, canceled_at=stamp
+        )
+
+    body = integrator_api.get("/api/v1/interactions/").content
+
+    from rest_framework.renderers import JSONRenderer
+
+    want = JSONRenderer().render(expected(entries()))
+    assert b'"results":' + want + b"}" in body
+    assert (b'Z"' in want) == (zone == "UTC")
+
+
+def _page_querysets(person, company):
+    """Querysets a list page reads, each filtered, ordered and sliced."""
+    from interactions_crm.platform.keyset import _after
+
+    visible = InteractionLogEntry.objects.visible()
+    newest = ("-date", "-entry_no")
+    return {
+        "whole log": visible.order_by(*newest)[:51],
+        "by code": visible.filter(template_id__in=[1, 2]).order_by(*newest)[:3],
+        "after a cursor": visible.filter(
+            _after(newest, [dt.date(2026, 3, 2), 10**6])
+        ).order_by(*newest)[:51],
+        "searched": visible.filter(subject__icontains="Æ", canceled=False).order_by(
+            "entry_no"
+        )[:51],
+        "timeline": visible.for_contact(company).order_by(*newest)[:51],
+        "no code matches": visible.filter(group_id__in=[]).order_by(*newest)[:51],
+        "joined (contact no.)": visible.filter(contact__no__iexact=person.no).order_by(
+            *newest
+        )[:51],
+    }
+
+
+def test_page_rows_are_read_with_the_statement_values_would_run(
+    varied_entries, person, company
+):
+    """The select compiled once writes Django's own ``values()`` statement."""
+    from django.core.exceptions import EmptyResultSet
+
+    from interactions.api.entries.lean import (
+        ENTRY_COLUMNS,
+        ENTRY_FIELDS,
+        page_statement,
+        read_rows,
+    )
+
+    def values(queryset):
+        rows = queryset.values_list(*ENTRY_COLUMNS)
+        return [dict(zip(ENTRY_FIELDS, row, strict=True)) for row in rows]
+
+    querysets = _page_querysets(person, company)
+    joined = querysets.pop("joined (contact no.)")
+    nothing = querysets.pop("no code matches")
+    for name, queryset in querysets.items():
+        django = queryset.values(*ENTRY_COLUMNS)
+
+        sql, params = page_statement(queryset)
+
+        assert (sql, tuple(params)) == django.query.sql_with_params(), name
+        assert read_rows(queryset) == values(queryset), name
+    # Joined: read through values() itself; nothing to match: no query at all.
+    assert page_statement(joined) is None
+    assert read_rows(joined) == values(joined) != []
+    with pytest.raises(EmptyResultSet):
+        page_statement(nothing)
+    assert read_rows(nothing) == []
+
+
 def _as_json(rows: list[dict]) -> list[dict]:
     """Rows as the client reads them (through the JSON renderer)."""
     import json

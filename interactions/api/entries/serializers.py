@@ -8,17 +8,11 @@ rules are the services', whose ``ValidationError`` the API answers with the
 same per-field messages (``interactions_crm.platform.api.errors``).
 """
 
-from functools import cache
 from typing import Any
 
-from django.contrib.auth import get_user_model
-from django.db import connections, router
-from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
-from rest_framework.generics import GenericAPIView
-from rest_framework.response import Response
 
 from contacts.models import Contact, CorrespondenceType, Salesperson
 from interactions.api.common import BIGINT_MAX, MAX_BULK_ENTRIES, amount_field
@@ -127,133 +121,6 @@ ENTRY_RELATED = (
 def entries() -> InteractionLogEntryQuerySet:
     """The log (postponed entries excluded) with what the serializer shows."""
     return InteractionLogEntry.objects.visible().select_related(*ENTRY_RELATED)
-
-
-# --- The lean output path of lists (issue #12) ---------------------------------
-#
-# A list page answers exactly what InteractionLogEntrySerializer answers, but
-# builds it from ``values()`` rows: the entry's own columns in one query with
-# no join, and the business keys of the referenced rows (contact no., template
-# code …) in one more query, a UNION of primary-key lookups in each small table.
-# A 9-table join cost PostgreSQL 60–180 ms of planning per page; full model
-# instances and nested DRF fields cost ~40 % of the request's Python time.
-# Each value still goes through the serializer's own field, so formats (dates,
-# decimals, times, time zones) are the serializer's.
-
-#: Reference field → (model, business key) of what it shows.
-ENTRY_REFERENCES: dict[str, tuple[type[Any], str]] = {
-    "contact": (Contact, "no"),
-    "contact_company": (Contact, "no"),
-    "template": (InteractionTemplate, "code"),
-    "group": (InteractionGroup, "code"),
-    "salesperson": (Salesperson, "code"),
-    "campaign": (Campaign, "no"),
-    "logged_by": (get_user_model(), "username"),
-    "canceled_by": (get_user_model(), "username"),
-}
-
-
-def _column(name: str) -> str:
-    """The ``values()`` name of serializer field ``name`` (``_id`` for keys)."""
-    field = InteractionLogEntry._meta.get_field(name)
-    return str(getattr(field, "attname", name))
-
-
-#: The entry's own columns a lean list reads (``values(*ENTRY_COLUMNS)``).
-ENTRY_COLUMNS: tuple[str, ...] = tuple(
-    _column(name) for name in InteractionLogEntrySerializer.Meta.fields
-)
-
-
-#: Serializer fields whose representation of a value of the given type is the
-#: value itself (``str(s)``, ``int(i)``, a choice's own value, a bool).
-_IDENTITY: tuple[tuple[type[serializers.Field[Any, Any, Any, Any]], type], ...] = (
-    (serializers.ChoiceField, str),
-    (serializers.CharField, str),
-    (serializers.BooleanField, bool),
-    (serializers.IntegerField, int),
-)
-
-
-@cache
-def _converters() -> dict[str, Any]:
-    """Field name → how a value is shown: ``None`` keeps it as it is.
-
-    The serializer's own fields (built once: ``to_representation`` keeps no
-    state); identity where the field would return the value unchanged.
-    """
-    converters: dict[str, Any] = {}
-    for name, field in InteractionLogEntrySerializer().fields.items():
-        python_type = next(
-            (kind for cls, kind in _IDENTITY if type(field) is cls), None
-        )
-        converters[name] = (
-            (python_type, field.to_representation) if python_type else field
-        )
-    return converters
-
-
-def _labels(rows: list[dict[str, Any]]) -> dict[tuple[type[Any], Any], Any]:
-    """(model, pk) → business key of every row ``rows`` refer to: one query.
-
-    A ``UNION ALL`` of primary-key lookups, one per table, written out here:
-    compiling six ORM querysets cost more Python than the rows themselves.
-    """
-    wanted: dict[tuple[type[Any], str], set[Any]] = {}
-    for name, (model, key) in ENTRY_REFERENCES.items():
-        column = _column(name)
-        ids = {row[column] for row in rows if row[column] is not None}
-        if ids:
-            wanted.setdefault((model, key), set()).update(ids)
-    if not wanted:
-        return {}
-    models_by_index = [model for model, _key in wanted]
-    connection = connections[router.db_for_read(InteractionLogEntry)]
-    quote = connection.ops.quote_name
-    parts, params = [], []
-    for index, ((model, key), ids) in enumerate(wanted.items()):
-        meta = model._meta
-        parts.append(
-            f"SELECT {index}, {quote(meta.pk.column)}, "
-            f"{quote(meta.get_field(key).column)} FROM {quote(meta.db_table)} "
-            f"WHERE {quote(meta.pk.column)} IN ({', '.join(['%s'] * len(ids))})"
-        )
-        params += sorted(ids)
-    with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(parts), params)
-        return {
-            (models_by_index[kind], pk): label for kind, pk, label in cursor.fetchall()
-        }
-
-
-def lean_entry_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """``rows`` (``values(*ENTRY_COLUMNS)``) as InteractionLogEntrySerializer
-    answers the same entries, with one query for every referenced key."""
-    converters = _converters()
-    labels = _labels(rows)
-    names = InteractionLogEntrySerializer.Meta.fields
-    columns = [
-        (name, _column(name), ENTRY_REFERENCES.get(name), converters[name])
-        for name in names
-    ]
-    answer = []
-    for row in rows:
-        data: dict[str, Any] = {}
-        for name, column, reference, convert in columns:
-            value = row[column]
-            if value is None:
-                data[name] = None
-            elif reference is not None:
-                data[name] = labels[(reference[0], value)]
-            elif column != name:  # a key shown as itself (logged_segment)
-                data[name] = value
-            elif type(convert) is tuple:
-                python_type, represent = convert
-                data[name] = value if type(value) is python_type else represent(value)
-            else:
-                data[name] = convert.to_representation(value)
-        answer.append(data)
-    return answer
 
 
 #: The answer when another request deleted the entry while this one ran.
@@ -449,16 +316,3 @@ class DeleteCanceledResultSerializer(serializers.Serializer[Any]):
         help_text="Run with `intent`: entries canceled after the dry run, left "
         "for the next run.",
     )
-
-
-def lean_list(view: GenericAPIView[Any], queryset: QuerySet[Any]) -> Response:
-    """A list action's answer from ``values()`` rows (see :func:`lean_entry_rows`).
-
-    ``queryset`` is the view's; its joins are dropped, the view's filters and
-    keyset pagination apply as for any list, and the answer is what the
-    serializer would give for the same page.
-    """
-    rows = view.filter_queryset(queryset.select_related(None))
-    page = view.paginate_queryset(rows.values(*ENTRY_COLUMNS))
-    assert page is not None, "lean_list needs the view's (keyset) pagination"
-    return view.get_paginated_response(lean_entry_rows(page))

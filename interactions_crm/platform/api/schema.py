@@ -20,12 +20,8 @@ from drf_spectacular.utils import Direction, OpenApiParameter
 from rest_framework import serializers
 
 from interactions_crm.platform.api.contract import REQUEST_SERIALIZERS
-from interactions_crm.platform.api.filters import (
-    SCHEMA_RANGE,
-    KeyFilter,
-    StrictIntegerFilter,
-    names_a_key,
-)
+from interactions_crm.platform.api.filters import SCHEMA_RANGE, StrictIntegerFilter
+from interactions_crm.platform.api.key_filters import KeyFilter, names_a_key
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 # Set on every 201 by ``interactions_crm.platform.api.responses.created``.
