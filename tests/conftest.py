@@ -35,6 +35,28 @@ STAFF_PERMISSIONS = [
 SKIPPED_ON_POSTGRESQL = "PostgreSQL-only test skipped on PostgreSQL"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _own_file_cache(tmp_path_factory):
+    """Each test process has its own file cache (throttle counters, …).
+
+    The default cache is a directory shared by every process on the machine:
+    CI's two pytest-xdist workers (and a developer's running server) would
+    clear and count each other's keys.
+    """
+    from django.conf import settings
+    from django.test import override_settings
+
+    default = settings.CACHES["default"]
+    if not default["BACKEND"].endswith("FileBasedCache"):
+        yield
+        return
+    location = str(tmp_path_factory.mktemp("cache"))
+    with override_settings(
+        CACHES={**settings.CACHES, "default": {**default, "LOCATION": location}}
+    ):
+        yield
+
+
 @pytest.hookimpl(wrapper=True, tryfirst=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
     """On PostgreSQL, a skipped ``@pytest.mark.postgres`` test fails the run.
