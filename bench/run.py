@@ -156,7 +156,7 @@ def main() -> int:
     django.setup()
     from django.core.management import call_command
 
-    from bench import cases
+    from bench import bulk_cases, cases, page_cases
     from bench.dataset import DatasetSpec, build_dataset
     from bench.harness import (
         generated_section,
@@ -193,13 +193,13 @@ def main() -> int:
         results["6"] = cases.growth_checks(small_samples, small.entries, ctx)
     if "4" in selected:
         progress("case 4: contact timeline")
-        results["4"] = cases.timeline_checks(ctx)
+        results["4"] = page_cases.timeline_checks(ctx)
     if "3" in selected:
         progress("case 3: API list")
-        results["3"] = cases.api_checks(ctx)
+        results["3"] = page_cases.api_checks(ctx)
     if "9" in selected:
         progress("case 9: planning and execution of the hot queries")
-        results["9"] = cases.planning_checks(ctx, ctx.hot)
+        results["9"] = page_cases.planning_checks(ctx, ctx.hot)
     if "8" in selected:
         progress("case 8: gunicorn throughput")
         from bench.throughput import throughput_checks
@@ -212,13 +212,13 @@ def main() -> int:
         )
     if "5" in selected:
         progress("case 5: CSV export")
-        results["5"] = cases.export_checks(ctx)
+        results["5"] = bulk_cases.export_checks(ctx)
     if "1" in selected:
         progress("case 1: log a segment")
-        results["1"] = cases.segment_checks(ctx)
+        results["1"] = bulk_cases.segment_checks(ctx)
     if "2" in selected:
         progress("case 2: delete canceled entries")
-        results["2"] = cases.delete_checks(ctx)
+        results["2"] = bulk_cases.delete_checks(ctx)
     if "7" in selected:
         progress("case 7: outbox throughput")
         from bench.outbox import outbox_checks
