@@ -23,6 +23,7 @@ from interactions.api import outbox as outbox_api
 from interactions.api import privacy as privacy_api
 from interactions.api.masterdata import SalespersonStatisticsView
 from interactions.api.template_content import TemplateContentViewSet
+from interactions_crm.platform.api.contract import SCHEMA_GENERATION
 from interactions_crm.platform.api.jobs import BackgroundJobViewSet
 from interactions_crm.platform.api.schema import enumerate_keys
 
@@ -55,7 +56,8 @@ class LiveSchemaView(SpectacularAPIView):
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         token = enumerate_keys.set(True)
         try:
-            response: Response = super().get(request, *args, **kwargs)
+            with SCHEMA_GENERATION:
+                response: Response = super().get(request, *args, **kwargs)
         finally:
             enumerate_keys.reset(token)
         return response

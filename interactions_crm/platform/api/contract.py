@@ -22,6 +22,7 @@ caller still gets 401/403 first, and before the view touches anything.
 import copy
 import functools
 import re
+import threading
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
@@ -84,9 +85,15 @@ class Contract:
         return Draft4Validator({**schema, "components": self.components})
 
 
+#: drf-spectacular's generation is not thread-safe (it sets attributes on the
+#: shared view classes while it walks them): two threads generating at once —
+#: the first requests of a threaded server, or one of them serving
+#: /api/v1/schema/ — answered 500. Every generation holds this lock.
+SCHEMA_GENERATION = threading.RLock()
+
+
 @functools.cache
-def contract() -> Contract:
-    """The contract of this process's URLconf, generated once."""
+def _generated_contract() -> Contract:
     # Imported here: the generator imports DRF's views, which import the
     # permission classes from settings — this module among them.
     from drf_spectacular.generators import SchemaGenerator
@@ -95,6 +102,12 @@ def contract() -> Contract:
     generator = SchemaGenerator()  # type: ignore[no-untyped-call]
     document = generator.get_schema(request=None, public=True)  # type: ignore[no-untyped-call]
     return Contract(document)
+
+
+def contract() -> Contract:
+    """The contract of this process's URLconf, generated once."""
+    with SCHEMA_GENERATION:
+        return _generated_contract()
 
 
 def _message(error: SchemaError) -> str:
