@@ -11,8 +11,13 @@ found by the fuzzer as a 500 after the write).
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
-#: Python and ECMA-262 alike (drf-spectacular turns ``\Z`` into ``$``).
-KEY_PATTERN = r"^[^/]*[^\s/][^/]*\Z"
+#: A character ``str.strip()`` keeps: not whitespace as Python counts it,
+#: which is Unicode's White_Space (``\s`` in ECMA-262 and Rust regexes, the
+#: fuzzer's) plus the information separators U+001C–U+001F.
+#: It is the API schema's ``pattern`` of text that must not be blank.
+NOT_BLANK_PATTERN = r"[^\s\u001c-\u001f]"
+#: Python, ECMA-262 and Rust alike (drf-spectacular turns ``\Z`` into ``$``).
+KEY_PATTERN = r"^[^/]*[^\s\u001c-\u001f/][^/]*\Z"
 #: The same as the OpenAPI schema states it.
 KEY_SCHEMA_PATTERN = KEY_PATTERN.replace(r"\Z", "$")
 

@@ -255,6 +255,8 @@ def test_duplicate_classification_code_is_409_naming_the_field(admin_api, db):
         # Blank once trimmed: no record can be addressed by it either.
         ("/api/v1/interaction-groups/", {"code": "   "}),
         ("/api/v1/salespeople/", {"code": " \t ", "name": "x"}),
+        # Whitespace to Python (str.strip), not to Unicode's White_Space.
+        ("/api/v1/industry-groups/", {"code": "\x1e"}),
     ],
 )
 def test_a_key_with_a_slash_or_only_spaces_is_refused_and_nothing_is_written(

@@ -33,7 +33,11 @@ from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.settings import api_settings
 
-from interactions_crm.platform.keys import KEY_SCHEMA_PATTERN, key_validator
+from interactions_crm.platform.keys import (
+    KEY_SCHEMA_PATTERN,
+    NOT_BLANK_PATTERN,
+    key_validator,
+)
 
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
@@ -164,7 +168,7 @@ def _message(error: SchemaError) -> str:
     if kind == "pattern":
         if expected == KEY_SCHEMA_PATTERN:
             return str(key_validator.message)
-        if expected == r"\S":  # schema.NOT_BLANK_PATTERN: blank once trimmed
+        if expected == NOT_BLANK_PATTERN:  # blank once trimmed
             return str(_("This field may not be blank."))
         return str(_("This value does not match the required pattern."))
     if kind == "required":

@@ -22,6 +22,7 @@ from rest_framework import serializers
 from interactions_crm.platform.api.contract import REQUEST_SERIALIZERS
 from interactions_crm.platform.api.filters import SCHEMA_RANGE, StrictIntegerFilter
 from interactions_crm.platform.api.key_filters import KeyFilter, names_a_key
+from interactions_crm.platform.keys import NOT_BLANK_PATTERN
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 # Set on every 201 by ``interactions_crm.platform.api.responses.created``.
@@ -71,10 +72,6 @@ def existing_keys(queryset: QuerySet[Any] | None, field: str) -> list[str] | Non
     if not values or len(values) > MAX_ENUMERATED_KEYS:
         return None
     return [str(value) for value in values]
-
-
-#: Some character other than whitespace (what ``str.strip()`` removes).
-NOT_BLANK_PATTERN = r"\S"
 
 
 def _trimmed_to_blank_is_refused(field: Any) -> bool:
@@ -186,8 +183,8 @@ class CrmAutoSchema(AutoSchema):
             and _trimmed_to_blank_is_refused(field)
             and "pattern" not in result
         ):
-            # DRF strips the text before the blank check: " " and "\u0085"
-            # are refused like "" (400), which minLength alone does not say.
+            # DRF strips the text before the blank check: " ", "\u0085" and
+            # "\x1e" are refused like "" (400), which minLength alone does not say.
             result = {**result, "pattern": NOT_BLANK_PATTERN}
         return result
 
