@@ -29,6 +29,7 @@ from interactions_crm.platform.api.fields import (
     key_of,
     keys_of,
 )
+from interactions_crm.platform.keys import optional_key_validator
 
 CONTACT_FIELDS = (
     "no",
@@ -198,4 +199,9 @@ class CreateContactSerializer(UpdateContactSerializer):
     contact number series.
     """
 
-    no = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    no = serializers.CharField(
+        max_length=20,
+        required=False,
+        allow_blank=True,
+        validators=[optional_key_validator],
+    )

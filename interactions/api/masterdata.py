@@ -42,6 +42,7 @@ from interactions_crm.platform.api.idempotency import idempotent
 from interactions_crm.platform.api.masterdata import DeletableMasterDataViewSet
 from interactions_crm.platform.api.responses import created
 from interactions_crm.platform.api.schema import refuses_unprocessable
+from interactions_crm.platform.keys import key_validator
 
 # --- Serializers -----------------------------------------------------------------
 
@@ -58,7 +59,9 @@ class CampaignSerializer(FixedKeyMixin, serializers.ModelSerializer[Campaign]):
     """A campaign; on create ``no`` comes from the number series unless given."""
 
     key_field = "no"
-    no = serializers.CharField(max_length=20, required=False)
+    no = serializers.CharField(
+        max_length=20, required=False, validators=[key_validator]
+    )
     salesperson = optional_by_key(Salesperson, "code")
 
     class Meta:

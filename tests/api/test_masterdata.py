@@ -257,6 +257,7 @@ def test_duplicate_classification_code_is_409_naming_the_field(admin_api, db):
         ("/api/v1/salespeople/", {"code": " \t ", "name": "x"}),
         # Whitespace to Python (str.strip), not to Unicode's White_Space.
         ("/api/v1/industry-groups/", {"code": "\x1e"}),
+        ("/api/v1/campaigns/", {"no": "\x1d", "description": "x"}),
     ],
 )
 def test_a_key_with_a_slash_or_only_spaces_is_refused_and_nothing_is_written(
@@ -271,6 +272,20 @@ def test_a_key_with_a_slash_or_only_spaces_is_refused_and_nothing_is_written(
     assert response.status_code == 400
     assert "“/”" in next(iter(response.json().values()))[0]
     assert admin_api.get(url).json()["results"] == before
+
+
+def test_a_contact_number_of_spaces_takes_the_next_number(admin_api, db):
+    # Optional: blank once trimmed means "from the number series" (the
+    # schema's pattern allows it, and refuses only "/").
+    response = admin_api.post(
+        "/api/v1/contacts/", {"no": "  ", "type": "company", "name": "x"}, format="json"
+    )
+
+    assert response.status_code == 201, response.json()
+    assert response.json()["no"].strip()
+    schema = admin_api.get("/api/v1/schema/?format=json").json()
+    no = schema["components"]["schemas"]["CreateContactRequest"]["properties"]["no"]
+    assert no == {"type": "string", "pattern": "^[^/]*$", "maxLength": 20}
 
 
 def test_duplicate_code_with_an_invalid_field_is_400(admin_api, db):

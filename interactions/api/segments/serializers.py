@@ -31,6 +31,7 @@ from interactions.models import (
 )
 from interactions.models.segments import SegmentContent
 from interactions_crm.platform.api.fields import by_key, key_of, optional_by_key
+from interactions_crm.platform.keys import key_validator
 
 
 class SegmentSerializer(serializers.ModelSerializer[Segment]):
@@ -290,7 +291,7 @@ class CriteriaOutcomeSerializer(serializers.Serializer[Any]):
 class SaveCriteriaSerializer(serializers.Serializer[Any]):
     """Input of ``save_criteria``: the code (and description) to save under."""
 
-    code = serializers.CharField(max_length=20)
+    code = serializers.CharField(max_length=20, validators=[key_validator])
     description = serializers.CharField(max_length=100, required=False, default="")
 
 

@@ -34,9 +34,10 @@ from rest_framework.request import Request
 from rest_framework.settings import api_settings
 
 from interactions_crm.platform.keys import (
+    KEY_MESSAGE,
     KEY_SCHEMA_PATTERN,
     NOT_BLANK_PATTERN,
-    key_validator,
+    OPTIONAL_KEY_SCHEMA_PATTERN,
 )
 
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
@@ -166,8 +167,8 @@ def _message(error: SchemaError) -> str:
     if kind == "enum":
         return str(_('"{input}" is not a valid choice.')).format(input=value)
     if kind == "pattern":
-        if expected == KEY_SCHEMA_PATTERN:
-            return str(key_validator.message)
+        if expected in (KEY_SCHEMA_PATTERN, OPTIONAL_KEY_SCHEMA_PATTERN):
+            return str(KEY_MESSAGE)
         if expected == NOT_BLANK_PATTERN:  # blank once trimmed
             return str(_("This field may not be blank."))
         return str(_("This value does not match the required pattern."))

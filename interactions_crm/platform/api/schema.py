@@ -9,6 +9,7 @@ return.
 """
 
 import contextvars
+import re
 from typing import Any
 
 from django.core.validators import RegexValidator
@@ -72,6 +73,26 @@ def existing_keys(queryset: QuerySet[Any] | None, field: str) -> list[str] | Non
     if not values or len(values) > MAX_ENUMERATED_KEYS:
         return None
     return [str(value) for value in values]
+
+
+def _blank_in_the_pattern(schema: dict[str, Any]) -> dict[str, Any]:
+    """One schema where the pattern already allows ``""``.
+
+    For a field that may be blank and has a pattern, drf-spectacular writes
+    ``oneOf: [{pattern}, {maxLength: 0}]``; when the pattern matches ``""``
+    too, ``""`` matches both and ``oneOf`` (exactly one) refuses it.
+    """
+    one_of = schema.get("oneOf")
+    if (
+        isinstance(one_of, list)
+        and len(one_of) == 2
+        and one_of[1] == {"type": "string", "maxLength": 0}
+        and "pattern" in one_of[0]
+        and re.search(one_of[0]["pattern"], "")
+    ):
+        rest = {key: value for key, value in schema.items() if key != "oneOf"}
+        return {**rest, **one_of[0]}
+    return schema
 
 
 def _trimmed_to_blank_is_refused(field: Any) -> bool:
@@ -162,6 +183,13 @@ class CrmAutoSchema(AutoSchema):
                 if keys:
                     parameter["schema"] = {**parameter["schema"], "enum": keys}
         return parameters
+
+    def _insert_field_validators(self, field: Any, schema: dict[str, Any]) -> None:
+        super()._insert_field_validators(field, schema)  # type: ignore[no-untyped-call]
+        collapsed = _blank_in_the_pattern(schema)
+        if collapsed is not schema:
+            schema.clear()
+            schema.update(collapsed)
 
     def _map_serializer_field(
         self, field: Any, direction: Direction, bypass_extensions: bool = False
