@@ -35,7 +35,9 @@ class Batch:
     upper: int | None
 
 
-def _quote(name: str) -> str:
+def _quote(name: str | None) -> str:
+    """A table or column name quoted for SQL (a concrete field's column is set)."""
+    assert name is not None
     return connection.ops.quote_name(name)
 
 

@@ -243,8 +243,8 @@ def plan_sent_content(segment: Segment) -> SentContentPlan:
     keeps_header = Q(subject="") | Q(subject=segment.subject)
     for copy, by_template in zip(copies, shared.values(), strict=True):
         lines = Q()
-        for template_id, languages in by_template.items():
-            lines |= Q(template_id=template_id, language__in=sorted(languages))
+        for template_id, codes in by_template.items():
+            lines |= Q(template_id=template_id, language__in=sorted(codes))
         plan.shared.append((lines & keeps_header, copy))
     return plan
 
@@ -364,7 +364,11 @@ def _render(
 def _link(rows: Iterable[tuple[int, int, str]]) -> None:
     """Set (entry number, attachment id, subject) on the entries, one statement."""
     rows = list(rows)
-    quote = connection.ops.quote_name
+
+    def quote(name: str | None) -> str:
+        assert name is not None  # a concrete field's column
+        return connection.ops.quote_name(name)
+
     table = quote(InteractionLogEntry._meta.db_table)
     key = quote(InteractionLogEntry._meta.pk.column)
     attachment = quote(InteractionLogEntry._meta.get_field("attachment").column)

@@ -124,7 +124,7 @@ class KeyFilter(django_filters.CharFilter):  # type: ignore[misc]
             relation, key = self.field_name.split("__")
             table = self.model._meta.get_field(relation).related_model
             self._field = KeyField(table=table, key=key, label=self.label, **self.extra)
-        return self._field  # type: ignore[no-any-return]
+        return self._field
 
     def filter(self, qs: Any, value: Any) -> Any:
         if value in EMPTY_VALUES:
