@@ -199,7 +199,8 @@ def _sending_errors(contact: Contact, content: _Content) -> FieldErrors:
         )
     else:
         return {}
-    return {"correspondence_type": [message]}
+    # The contact's or template's data refuses it, not the request's form: 422.
+    return {"correspondence_type": [ValidationError(message, code="unprocessable")]}
 
 
 def _manual_errors(
@@ -210,14 +211,21 @@ def _manual_errors(
     contact: Contact = values["contact"]
     if contact.privacy_blocked:
         errors["contact"] = [
-            _("Contact %(no)s is privacy blocked; no interactions can be created.")
-            % {"no": contact.no}
+            ValidationError(  # the contact's state refuses it: the API's 422
+                _("Contact %(no)s is privacy blocked; no interactions can be created.")
+                % {"no": contact.no},
+                code="unprocessable",
+            )
         ]
     if kind is EntryKind.POSTPONED:
         return errors
     salesperson: Salesperson | None = values["salesperson"]
     if salesperson is None:
-        errors["salesperson"] = [_("You must fill in the salesperson.")]
+        errors["salesperson"] = [
+            ValidationError(  # none given and none on the contact: the API's 422
+                _("You must fill in the salesperson."), code="unprocessable"
+            )
+        ]
     elif salesperson.blocked:
         errors["salesperson"] = [
             ValidationError(  # a key that may not be used: the API answers 422
@@ -234,11 +242,14 @@ def _manual_errors(
     template: InteractionTemplate = values["template"]
     if template.wizard_action == WizardAction.OPEN and not content.exists:
         errors["template"] = [
-            _(
-                "Interaction template %(code)s opens its content, but it has no "
-                "content in language “%(language)s”."
+            ValidationError(  # the template's content refuses it: the API's 422
+                _(
+                    "Interaction template %(code)s opens its content, but it has "
+                    "no content in language “%(language)s”."
+                )
+                % {"code": template.code, "language": values["language"] or "-"},
+                code="unprocessable",
             )
-            % {"code": template.code, "language": values["language"] or "-"}
         ]
     return errors
 
@@ -465,8 +476,11 @@ def check_contact_choice(contact: Contact, *, correspondence_type: str = "") -> 
     errors: FieldErrors = {}
     if contact.privacy_blocked:
         errors["contact"] = [
-            _("Contact %(no)s is privacy blocked; no interactions can be created.")
-            % {"no": contact.no}
+            ValidationError(  # the contact's state refuses it: the API's 422
+                _("Contact %(no)s is privacy blocked; no interactions can be created.")
+                % {"no": contact.no},
+                code="unprocessable",
+            )
         ]
     if correspondence_type == CorrespondenceType.EMAIL and not contact.email:
         errors["correspondence_type"] = [

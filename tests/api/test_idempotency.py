@@ -74,10 +74,11 @@ def test_keys_belong_to_their_user(integrator_api, staff_api, body):
 
 
 def test_failed_request_does_not_use_up_the_key(integrator_api, body):
+    # No salesperson given and none on the contact: refused (422), not stored.
     refused = _post(integrator_api, {**body, "salesperson": None})
     corrected = _post(integrator_api, body)
 
-    assert refused.status_code == 400
+    assert refused.status_code == 422
     assert corrected.status_code == 201
     assert IdempotencyKey.objects.count() == 1
 

@@ -171,16 +171,17 @@ def test_create_bad_input_is_400_per_field(integrator_api, person):
     assert not InteractionLogEntry.objects.exists()
 
 
-def test_create_domain_violation_is_400_on_the_field(integrator_api, person, template):
-    # A manual interaction needs a salesperson (none given, none defaulted).
+def test_create_domain_violation_is_422_on_the_field(integrator_api, person, template):
+    # A manual interaction needs a salesperson (none given, none defaulted):
+    # optional in the schema, so a rule the schema cannot state (422).
     response = integrator_api.post(
         "/api/v1/interactions/",
         {"contact": person.no, "template": template.code, "description": "Visit"},
         format="json",
     )
 
-    assert response.status_code == 400
-    assert "salesperson" in response.json()
+    assert response.status_code == 422
+    assert list(response.json()) == ["salesperson"]
     assert not InteractionLogEntry.objects.exists()
 
 
@@ -200,7 +201,7 @@ def test_create_for_privacy_blocked_contact_is_refused(
         format="json",
     )
 
-    assert response.status_code == 400
+    assert response.status_code == 422  # the contact's state refuses it
     assert "contact" in response.json()
 
 
