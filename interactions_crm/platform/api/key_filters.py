@@ -116,8 +116,6 @@ class KeyFilter(django_filters.CharFilter):  # type: ignore[misc]
     is then looked up here.
     """
 
-    field_class = KeyField
-
     @property
     def field(self) -> KeyField:
         if not hasattr(self, "_field"):
