@@ -23,6 +23,7 @@ import platform
 import sys
 import time
 import warnings
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -191,39 +192,42 @@ def main() -> int:
     if small is not None:
         progress("case 6: pages on the full log")
         results["6"] = cases.growth_checks(small_samples, small.entries, ctx)
-    if "4" in selected:
-        progress("case 4: contact timeline")
-        results["4"] = page_cases.timeline_checks(ctx)
-    if "3" in selected:
-        progress("case 3: API list")
-        results["3"] = page_cases.api_checks(ctx)
-    if "9" in selected:
-        progress("case 9: planning and execution of the hot queries")
-        results["9"] = page_cases.planning_checks(ctx, ctx.hot)
-    if "8" in selected:
-        progress("case 8: gunicorn throughput")
+
+    def throughput(ctx: cases.Context) -> list:
         from bench.throughput import throughput_checks
 
-        results["8"] = throughput_checks(
+        return throughput_checks(
             url,
             cases.bench_user()[1],
             dataset.filter_group,
             seconds=env_number("BENCH_LOAD_SECONDS", 30 if scale >= 1 else 9),
         )
-    if "5" in selected:
-        progress("case 5: CSV export")
-        results["5"] = bulk_cases.export_checks(ctx)
-    if "1" in selected:
-        progress("case 1: log a segment")
-        results["1"] = bulk_cases.segment_checks(ctx)
-    if "2" in selected:
-        progress("case 2: delete canceled entries")
-        results["2"] = bulk_cases.delete_checks(ctx)
-    if "7" in selected:
-        progress("case 7: outbox throughput")
+
+    def outbox(_ctx: cases.Context) -> list:
         from bench.outbox import outbox_checks
 
-        results["7"] = outbox_checks(scale)
+        return outbox_checks(scale)
+
+    # In this order: the request cases first (case 9 plans the queries cases 3
+    # and 4 collected), the bulk ones last (they write to the log).
+    order: list[tuple[str, str, Callable[[cases.Context], list]]] = [
+        ("4", "contact timeline", page_cases.timeline_checks),
+        ("3", "API list", page_cases.api_checks),
+        (
+            "9",
+            "planning and execution of the hot queries",
+            lambda ctx: page_cases.planning_checks(ctx, ctx.hot),
+        ),
+        ("8", "gunicorn throughput", throughput),
+        ("5", "CSV export", bulk_cases.export_checks),
+        ("1", "log a segment", bulk_cases.segment_checks),
+        ("2", "delete canceled entries", bulk_cases.delete_checks),
+        ("7", "outbox throughput", outbox),
+    ]
+    for case, label, run_case in order:
+        if case in selected:
+            progress(f"case {case}: {label}")
+            results[case] = run_case(ctx)
 
     checks = [check for key in sorted(results) for check in results[key]]
     meta: dict[str, Any] = {
