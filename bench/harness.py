@@ -224,6 +224,38 @@ class Check:
     baseline_samples: list[float] = field(default_factory=list)
     diagnosis: dict[str, Any] = field(default_factory=dict)
 
+    @classmethod
+    def timed(
+        cls,
+        case: str,
+        what: str,
+        samples: list[float],
+        baseline_what: str,
+        baseline_samples: list[float],
+        *,
+        kind: Kind,
+        limit: float,
+        detail: str = "",
+    ) -> "Check":
+        """A budget on the median wall time of ``samples`` against the baseline's.
+
+        The samples (seconds) of both sides were measured in turns in this run.
+        """
+        return cls(
+            case=case,
+            what=what,
+            value=median_ms(samples),
+            unit="ms",
+            kind=kind,
+            limit=limit,
+            baseline_what=baseline_what,
+            baseline=median_ms(baseline_samples),
+            runs=len(samples),
+            detail=detail,
+            samples=samples,
+            baseline_samples=baseline_samples,
+        )
+
     @property
     def ratio(self) -> float | None:
         if self.baseline is None or self.kind == "max_value":

@@ -30,7 +30,6 @@ from bench.dataset import Dataset
 from bench.harness import (
     Check,
     captured_queries,
-    median_ms,
     planning_times,
 )
 from contacts.models import Contact
@@ -147,33 +146,25 @@ def timeline_checks(ctx: Context) -> list[Check]:
             small_samples = walls[f"small: {what}"]
             ceiling_samples = walls[f"ceiling: {ceiling}"]
             compared = [
-                Check(
-                    case=CASE_TIMELINE,
-                    what=what,
-                    value=median_ms(samples),
-                    unit="ms",
+                Check.timed(
+                    CASE_TIMELINE,
+                    what,
+                    samples,
+                    label,
+                    small_samples,
                     kind="max_ratio",
                     limit=TIMELINE_RATIO,
-                    baseline_what=label,
-                    baseline=median_ms(small_samples),
-                    runs=len(samples),
                     detail=f"{cpu_note(ctx, url, small_url)} (heavy / small)",
-                    samples=samples,
-                    baseline_samples=small_samples,
                 ),
-                Check(
-                    case=CASE_TIMELINE,
-                    what=what,
-                    value=median_ms(samples),
-                    unit="ms",
+                Check.timed(
+                    CASE_TIMELINE,
+                    what,
+                    samples,
+                    ceiling_label,
+                    ceiling_samples,
                     kind="max_ratio",
                     limit=CEILING_RATIO,
-                    baseline_what=ceiling_label,
-                    baseline=median_ms(ceiling_samples),
-                    runs=len(samples),
                     detail=f"{ceiling_label}: {cpu_note(ctx, ceiling)}",
-                    samples=samples,
-                    baseline_samples=ceiling_samples,
                 ),
                 Check(
                     case=CASE_TIMELINE,
@@ -301,65 +292,50 @@ def api_checks(ctx: Context) -> list[Check]:
     )
     if depth < DEEP_ROWS:
         note += f"; only {depth:,} rows deep: the filtered log is smaller"
+    page_number = f"ModelViewSet + PageNumberPagination, page {page}"
     checks = [
-        Check(
-            case=CASE_API,
-            what=deep_what,
-            value=median_ms(deep_samples),
-            unit="ms",
+        Check.timed(
+            CASE_API,
+            deep_what,
+            deep_samples,
+            "first page",
+            first,
             kind="max_ratio",
             limit=API_DEEP_RATIO,
-            baseline_what="first page",
-            baseline=median_ms(first),
-            runs=len(first),
             detail=f"{note}; {cpu_note(ctx, deep_url, first_url)} (deep / first)",
-            samples=deep_samples,
-            baseline_samples=first,
         ),
-        Check(
-            case=CASE_API,
-            what=deep_what,
-            value=median_ms(deep_samples),
-            unit="ms",
+        Check.timed(
+            CASE_API,
+            deep_what,
+            deep_samples,
+            page_number,
+            base_deep_samples,
             kind="min_ratio",
             limit=API_FASTER,
-            baseline_what=f"ModelViewSet + PageNumberPagination, page {page}",
-            baseline=median_ms(base_deep_samples),
-            runs=len(deep_samples),
             detail=f"baseline {cpu_note(ctx, base_deep)}",
-            samples=deep_samples,
-            baseline_samples=base_deep_samples,
         ),
-        Check(
-            case=CASE_API,
-            what="first page (cursor)",
-            value=median_ms(first),
-            unit="ms",
+        Check.timed(
+            CASE_API,
+            "first page (cursor)",
+            first,
+            page_number,
+            base_deep_samples,
             kind="min_ratio",
             limit=API_FASTER,
-            baseline_what=f"ModelViewSet + PageNumberPagination, page {page}",
-            baseline=median_ms(base_deep_samples),
-            runs=len(first),
             detail="the same filter; the baseline pages by number and counts",
-            samples=first,
-            baseline_samples=base_deep_samples,
         ),
-        Check(
-            case=CASE_API,
-            what="first page (cursor)",
-            value=median_ms(first),
-            unit="ms",
+        Check.timed(
+            CASE_API,
+            "first page (cursor)",
+            first,
+            "ModelViewSet + PageNumberPagination, page 1",
+            base_first_samples,
             kind="info",
             limit=0,
-            baseline_what="ModelViewSet + PageNumberPagination, page 1",
-            baseline=median_ms(base_first_samples),
-            runs=len(first),
-            samples=first,
-            baseline_samples=base_first_samples,
-            # Kept in results.json: what the page-number baseline spends.
-            diagnosis={"baseline deep page": base_diagnosis},
         ),
     ]
+    # Kept in results.json: what the page-number baseline spends.
+    checks[3].diagnosis = {"baseline deep page": base_diagnosis}
     deep_ratio, vs_baseline, first_vs_baseline = checks[0], checks[1], checks[2]
     if not (deep_ratio.passed and vs_baseline.passed and first_vs_baseline.passed):
         diagnosis = request_diagnosis(ctx.api, deep_url)
