@@ -23,13 +23,18 @@ def staff(db):
     return user
 
 
-def test_opening_an_action_fetches_its_form_focuses_it_and_it_records(
-    page: Page, staff
-):
+@pytest.fixture
+def call_template(db):
     template = factories.TemplateFactory(code="CALL", group__code="EVENTS")
     set_document_template(
         actor=None, document_type=DocumentType.OUTGOING_CALL, template=template
     )
+    return template
+
+
+def test_opening_an_action_fetches_its_form_focuses_it_and_it_records(
+    page: Page, staff, call_template
+):
     person = factories.PersonFactory(name="Kari Nordmann", phone="+47 22 00 00 00")
     refused: list[str] = []
     page.on(
