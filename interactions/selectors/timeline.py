@@ -6,14 +6,17 @@ ones are (the page marks them). Keyset pages on the (contact | company, date,
 entry no.) indexes cost one query each at any depth.
 """
 
+import html
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
+from django.db import connections, router
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import F, Field, Func, Model, QuerySet
+from django.db.models.sql import Query
 from django.db.models.sql.compiler import SQLCompiler
-from django.utils.html import conditional_escape
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeData, SafeString
 from django.utils.translation import gettext
 
 from contacts.models import Contact, CorrespondenceType, Salesperson
@@ -26,7 +29,7 @@ from interactions.models import (
     InteractionTemplate,
 )
 from interactions.selectors.display import UrlPattern, choice_labels
-from interactions_crm.platform.keyset import KeysetPage, keyset_page
+from interactions_crm.platform.keyset import KeysetPage, encode_cursor, keyset_page
 from interactions_crm.platform.localformat import LocalFormats
 
 #: Newest first; the entry number breaks ties between equal dates.
@@ -83,34 +86,25 @@ def timeline_entry(contact: Contact, entry_no: int) -> InteractionLogEntry | Non
 # --- the card's timeline: rows ready to show ---------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TimelineItem:
-    """One entry as the card's timeline shows it: text ready, no look-ups left.
+    """One entry as the card's timeline shows it: its HTML parts ready.
 
-    ``person_name``/``person_url`` name the entry's person on a company's
-    timeline (empty for the contact's own entries); the other texts are empty
-    when the entry has no such value.
+    ``when`` (date and time), ``badges`` (canceled, attempt failed) and
+    ``meta`` (template · group · person · salesperson · labels · cost ·
+    duration · campaign) are built once per row here, every value escaped, so
+    that the template has a handful of nodes per item instead of ~40 (issue
+    #12: the timeline's template nodes were a fifth of the card's time).
+    ``person`` is on a company's timeline only (the entry's person).
     """
 
     entry_no: int
     url: str
-    date_iso: str
-    date_text: str
-    time_text: str
     title: str
     canceled: bool
-    attempt_failed: bool
-    template_code: str
-    group_code: str
-    person_name: str
-    person_url: str
-    salesperson_name: str
-    information_flow: str
-    correspondence_type: str
-    evaluation: str
-    cost_text: SafeString | str
-    duration_text: SafeString | str
-    campaign_no: str
+    when: SafeString
+    badges: SafeString
+    meta: SafeString
 
 
 class KeyLabel(Func):
@@ -185,12 +179,181 @@ def _timeline_values(contact: Contact) -> QuerySet[InteractionLogEntry]:
     return values
 
 
-def _money_text(template: str, key: str, value: str) -> SafeString:
-    """A translated sentence around a formatted number, as ``blocktranslate`` makes it.
+# --- the card's first page: a statement compiled once --------------------------
+#
+# Every card shows the first page of its contact's timeline. Django resolved
+# and compiled its ``values()`` with seven scalar subqueries on every request
+# (~3 ms of Python, three times the query's own cost); the statement differs
+# between contacts only in the contact's key. So it is compiled once per
+# database, kind of contact and page size, with a stand-in key that is then
+# replaced by the contact's. Later pages (after a cursor) go through the ORM.
 
-    Like the tag, the number is escaped and the translation is not.
+#: A contact key no row has: marks the parameter the contact's key replaces.
+_STAND_IN_KEY = -7_390_451_263
+
+
+@dataclass(frozen=True)
+class _Statement:
+    """A compiled ``values()`` query and where the contact's key goes in it."""
+
+    sql: str
+    params: tuple[Any, ...]
+    key_at: tuple[int, ...]
+    names: tuple[str, ...]
+    converters: dict[int, tuple[list[Any], Any]]
+
+
+@cache
+def _first_page_statement(alias: str, is_company: bool, size: int) -> _Statement:
+    """The first page's statement (``size + 1`` rows) as Django compiles it."""
+    kind = Contact.Type.COMPANY if is_company else Contact.Type.PERSON
+    stand_in = Contact(pk=_STAND_IN_KEY, type=kind)
+    queryset = (_timeline_values(stand_in).using(alias).order_by(*TIMELINE_ORDERING))[
+        : size + 1
+    ]
+    query = queryset.query
+    compiler = query.get_compiler(alias)
+    sql, params = compiler.as_sql()
+    key_at = tuple(i for i, param in enumerate(params) if param == _STAND_IN_KEY)
+    assert len(key_at) == 1, (sql, params)
+    # The names ``values()`` gives the columns (ValuesIterable).
+    names = (
+        list(query.selected)
+        if query.selected
+        else [*query.extra_select, *query.values_select, *query.annotation_select]
+    )
+    converters = compiler.get_converters([column for column, _, _ in compiler.select])
+    return _Statement(sql, tuple(params), key_at, tuple(names), converters)
+
+
+def first_values_page(contact: Contact, *, size: int) -> KeysetPage:
+    """The first page of ``contact``'s timeline as ``_timeline_values`` rows.
+
+    The same rows and cursor as ``keyset_page(_timeline_values(contact), …)``
+    without a cursor, from the statement compiled once.
     """
-    return mark_safe(template % {key: conditional_escape(value)})
+    alias = router.db_for_read(InteractionLogEntry)
+    statement = _first_page_statement(alias, contact.is_company, size)
+    params = list(statement.params)
+    for index in statement.key_at:
+        params[index] = contact.pk
+    with connections[alias].cursor() as cursor:
+        cursor.execute(statement.sql, params)
+        rows: Any = cursor.fetchall()
+    if statement.converters:
+        compiler = Query(InteractionLogEntry).get_compiler(alias)
+        rows = compiler.apply_converters(rows, statement.converters)
+    names = statement.names
+    values = [dict(zip(names, row, strict=True)) for row in rows]
+    has_next = len(values) > size
+    values = values[:size]
+    next_cursor = None
+    if has_next and values:
+        last = values[-1]
+        next_cursor = encode_cursor([last[f.lstrip("-")] for f in TIMELINE_ORDERING])
+    return KeysetPage(rows=values, next_cursor=next_cursor, has_next=has_next)
+
+
+def _escaped(value: object) -> str:
+    """``conditional_escape(value)`` as a plain string, at the cost of ``html.escape``.
+
+    Django's ``escape`` is ``html.escape`` of ``str(value)`` (the same five
+    characters) behind a lazy-text wrapper that costs more than the escaping.
+    """
+    if isinstance(value, SafeData):
+        return str(value)
+    return html.escape(str(value))
+
+
+class _ItemHtml:
+    """Builds the HTML parts of :class:`TimelineItem` for one page, one language.
+
+    The labels (translated titles, badges, choice labels, the sentences
+    around cost and duration) are looked up and escaped once per page; the
+    texts of the rows are escaped as they are joined in.
+    """
+
+    def __init__(self) -> None:
+        self.formats = LocalFormats.active()
+        self.template_span = (
+            f'<span title="{_escaped(gettext("Interaction template"))}">'
+        )
+        self.group_span = f'<span title="{_escaped(gettext("Interaction group"))}">'
+        self.canceled_badge = (
+            '<span class="badge badge--canceled">'
+            f"{_escaped(gettext('Canceled'))}</span>"
+        )
+        self.failed_badge = (
+            '<span class="badge badge--warning">'
+            f"{_escaped(gettext('Attempt failed'))}</span>"
+        )
+        self.labels = {
+            "information_flow": self._escaped_labels(InformationFlow.choices),
+            "correspondence_type": self._escaped_labels(CorrespondenceType.choices),
+            "evaluation": self._escaped_labels(Evaluation.choices),
+        }
+        # As ``blocktranslate`` makes them: the number escaped, not the sentence.
+        self.cost_sentence = gettext("Cost %(cost)s")
+        self.minutes_sentence = gettext("%(minutes)s min.")
+        self.when_memo: dict[tuple[Any, Any], SafeString] = {}
+
+    @staticmethod
+    def _escaped_labels(choices: Any) -> dict[str, str]:
+        return {key: _escaped(label) for key, label in choice_labels(choices).items()}
+
+    def when(self, date: Any, time: Any) -> SafeString:
+        """``<time>`` of the date, then the clock time (many rows share them)."""
+        key = (date, time)
+        try:
+            return self.when_memo[key]
+        except KeyError:
+            formats = self.formats
+            text = (
+                f'<time datetime="{date.isoformat()}">'
+                f"{_escaped(formats.short_date(date))}</time>"
+            )
+            if time:
+                text += f"<br>{_escaped(formats.time(time))}"
+            self.when_memo[key] = answer = SafeString(text)
+            return answer
+
+    def badges(self, row: dict[str, Any]) -> SafeString:
+        text = ""
+        if row["canceled"]:
+            text += " " + self.canceled_badge
+        if row["attempt_failed"]:
+            text += " " + self.failed_badge
+        return SafeString(text)
+
+    def meta(self, row: dict[str, Any], person_url: str) -> SafeString:
+        """The meta line: the values the entry has, joined by " · ", escaped."""
+        parts = [
+            f"{self.template_span}{_escaped(row['template_code'] or '')}</span>",
+            f"{self.group_span}{_escaped(row['group_code'] or '')}</span>",
+        ]
+        if person_url:
+            parts.append(
+                f'<a href="{_escaped(person_url)}">{_escaped(row["contact_name"])}</a>'
+            )
+        if row["salesperson_name"]:
+            parts.append(_escaped(row["salesperson_name"]))
+        for key, labels in self.labels.items():
+            value = row[key]
+            if value:
+                parts.append(labels.get(value) or _escaped(value))
+        formats = self.formats
+        if row["cost"]:
+            number = _escaped(formats.decimal(row["cost"], 2))
+            sentence = self.cost_sentence % {"cost": number}
+            parts.append(f'<span class="nowrap">{sentence}</span>')
+        if row["duration"]:
+            number = _escaped(formats.decimal(row["duration"], -2))
+            sentence = self.minutes_sentence % {"minutes": number}
+            parts.append(f'<span class="nowrap">{sentence}</span>')
+        if row["campaign_no"]:
+            parts.append(_escaped(row["campaign_no"]))
+        # The template wrote each part on its own line: a space, as shown.
+        return SafeString("\n· ".join(parts))
 
 
 def timeline_items(
@@ -202,62 +365,39 @@ def timeline_items(
     of their template, group, salesperson, campaign (and, on a company's
     timeline, person) as scalar subqueries. Numbers, dates and labels are
     formatted here, in the active language, once per value (no template
-    filter per row). Raises ``InvalidCursor`` for a tampered cursor.
+    filter per row), and escaped (:class:`_ItemHtml`). Raises
+    ``InvalidCursor`` for a tampered cursor.
     """
-    page = keyset_page(
-        _timeline_values(contact),
-        ordering=TIMELINE_ORDERING,
-        cursor=cursor,
-        size=size,
-    )
-    formats = LocalFormats.active()
+    if cursor:
+        page = keyset_page(
+            _timeline_values(contact),
+            ordering=TIMELINE_ORDERING,
+            cursor=cursor,
+            size=size,
+        )
+    else:
+        page = first_values_page(contact, size=size)
+    build = _ItemHtml()
     entry_url = UrlPattern("interactions:entry-detail", "entry_no")
     contact_url = UrlPattern("contacts:contact-detail", "no")
-    flows = choice_labels(InformationFlow.choices)
-    correspondence = choice_labels(CorrespondenceType.choices)
-    evaluations = choice_labels(Evaluation.choices)
-    cost_sentence = gettext("Cost %(cost)s")
-    minutes_sentence = gettext("%(minutes)s min.")
+    own_pk = contact.pk
     items = []
     for row in page.rows:
-        own = row["contact_id"] == contact.pk
-        flow, via, evaluation = (
-            row["information_flow"],
-            row["correspondence_type"],
-            row["evaluation"],
+        person_url = (
+            "" if row["contact_id"] == own_pk else contact_url(row["contact_no"])
         )
         items.append(
             TimelineItem(
                 entry_no=row["entry_no"],
                 url=entry_url(row["entry_no"]),
-                date_iso=row["date"].isoformat(),
-                date_text=formats.short_date(row["date"]),
-                time_text=formats.time(row["time"]) if row["time"] else "",
                 title=row["description"]
                 or row["template_description"]
                 or row["template_code"]
                 or "",
                 canceled=row["canceled"],
-                attempt_failed=row["attempt_failed"],
-                template_code=row["template_code"] or "",
-                group_code=row["group_code"] or "",
-                person_name="" if own else row["contact_name"],
-                person_url="" if own else contact_url(row["contact_no"]),
-                salesperson_name=row["salesperson_name"] or "",
-                information_flow=flows.get(flow, flow),
-                correspondence_type=correspondence.get(via, via),
-                evaluation=evaluations.get(evaluation, evaluation),
-                cost_text=_money_text(
-                    cost_sentence, "cost", formats.decimal(row["cost"], 2)
-                )
-                if row["cost"]
-                else "",
-                duration_text=_money_text(
-                    minutes_sentence, "minutes", formats.decimal(row["duration"], -2)
-                )
-                if row["duration"]
-                else "",
-                campaign_no=row["campaign_no"] or "",
+                when=build.when(row["date"], row["time"]),
+                badges=build.badges(row),
+                meta=build.meta(row, person_url),
             )
         )
     return KeysetPage(rows=items, next_cursor=page.next_cursor, has_next=page.has_next)

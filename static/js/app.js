@@ -7,7 +7,8 @@
  *    on a narrow screen app.css can show each row as a stacked card;
  *  - buttons with [data-print] open the browser's print dialog;
  *  - Escape closes an open action drop-down (<details class="dropdown">) and
- *    returns focus to its button; opening one closes the others.
+ *    returns focus to its button; opening one closes the others; its first
+ *    field gets the focus, also when htmx fetches its form as it opens.
  */
 (function () {
   "use strict";
@@ -107,6 +108,13 @@
     }
   });
 
+  function focusFirstField(container) {
+    var first = container.querySelector("input:not([type=hidden]), select, textarea");
+    if (first) {
+      first.focus();
+    }
+  }
+
   document.addEventListener("toggle", function (event) {
     var opened = event.target;
     if (!opened.matches || !opened.matches("details.dropdown") || !opened.open) {
@@ -117,11 +125,18 @@
         other.open = false;
       }
     });
-    var first = opened.querySelector("input:not([type=hidden]), select, textarea");
-    if (first) {
-      first.focus();
-    }
+    focusFirstField(opened);
   }, true);
+
+  // A drop-down's form that htmx fetched as it opened (the contact card's
+  // actions): its first field gets the focus once it has arrived.
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var target = event.detail && event.detail.target;
+    var opened = target && target.closest && target.closest("details.dropdown[open]");
+    if (opened) {
+      focusFirstField(opened);
+    }
+  });
 
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Escape") {

@@ -177,6 +177,8 @@ def test_the_contact_card_at_390px_fits_the_screen(page: Page, staff, entries):
         summaries.nth(index).click()
         panel = page.locator("details.dropdown[open] .dropdown__panel")
         expect(panel).to_be_visible()
+        # Its form arrives as it opens (htmx): measure the panel with it.
+        expect(panel.locator("form")).to_be_visible()
         assert_within(page, panel, PHONE["width"])
         assert scroll_width(page) <= PHONE["width"]
         page.keyboard.press("Escape")

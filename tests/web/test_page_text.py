@@ -161,3 +161,24 @@ def test_log_page_writes_dates_and_numbers_in_the_language(
     assert f'<td class="num">{cost}</td><td class="num">{minutes}</td>' in html
     zero = "0.00" if language == "en" else "0,00"
     assert f'<td class="num">{zero}</td><td class="num">{whole_minutes}</td>' in html
+
+
+def test_timeline_escapes_every_text_it_builds(staff_client):
+    """The timeline's items are built as HTML in Python (issue #12): every
+    value the user typed is escaped there, the labels' own markup stays."""
+    company = factories.CompanyFactory()
+    person = factories.PersonFactory(company=company, name="Kari <b>& Co</b>")
+    template = factories.TemplateFactory(
+        code="T<1>", description="", unit_cost="2", unit_duration="0"
+    )
+    campaign = factories.CampaignFactory(no="C&1")
+    make_entry(person, template, description="<script>x</script>", campaign=campaign)
+
+    html = card(staff_client, company, "en")
+
+    assert "<script>x</script>" not in html
+    assert ">&lt;script&gt;x&lt;/script&gt;</a>" in html
+    assert "Kari &lt;b&gt;&amp; Co&lt;/b&gt;</a>" in html
+    assert '<span title="Interaction template">T&lt;1&gt;</span>' in html
+    assert "· C&amp;1" in html
+    assert '· <span class="nowrap">Cost 2.00</span>' in html
