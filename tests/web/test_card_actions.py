@@ -8,35 +8,11 @@ from django.core import mail
 from interactions.models import DocumentType, InteractionLogEntry, SegmentLine
 from interactions.services.outbox import run_worker
 from interactions.services.segments import add_contact_to_segment, create_segment
-from interactions.services.setup import set_document_template
 from tests import factories
 from tests.conftest import grant
 from tests.web.test_contacts import HTMX, contact_url
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def staff_client(client, staff_user):
-    client.force_login(staff_user)
-    return client
-
-
-@pytest.fixture
-def event_templates(db):
-    """Templates that record phone calls, e-mails and cover sheets."""
-    templates = {}
-    for document_type, code in (
-        (DocumentType.OUTGOING_CALL, "CALL"),
-        (DocumentType.EMAIL, "EMAIL"),
-        (DocumentType.COVER_SHEET, "COVER"),
-    ):
-        template = factories.TemplateFactory(code=code, group__code="EVENTS")
-        set_document_template(
-            actor=None, document_type=document_type, template=template
-        )
-        templates[document_type] = template
-    return templates
 
 
 # --------------------------------------------------------------------------

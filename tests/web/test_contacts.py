@@ -8,9 +8,8 @@ from django.urls import reverse
 
 from contacts import views as contact_views
 from contacts.models import Contact
-from interactions.models import DocumentType, InteractionLogEntry
+from interactions.models import InteractionLogEntry
 from interactions.services.segments import add_contact_to_segment, create_segment
-from interactions.services.setup import set_document_template
 from interactions.web.contact_card import views as card_views
 from tests import factories
 from tests.conftest import grant
@@ -20,32 +19,9 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 @pytest.fixture
-def staff_client(client, staff_user):
-    client.force_login(staff_user)
-    return client
-
-
-@pytest.fixture
 def outsider_client(client, staff_without_permission):
     client.force_login(staff_without_permission)
     return client
-
-
-@pytest.fixture
-def event_templates(db):
-    """Templates that record phone calls, e-mails and cover sheets."""
-    templates = {}
-    for document_type, code in (
-        (DocumentType.OUTGOING_CALL, "CALL"),
-        (DocumentType.EMAIL, "EMAIL"),
-        (DocumentType.COVER_SHEET, "COVER"),
-    ):
-        template = factories.TemplateFactory(code=code, group__code="EVENTS")
-        set_document_template(
-            actor=None, document_type=document_type, template=template
-        )
-        templates[document_type] = template
-    return templates
 
 
 def contact_url(name: str, contact: Contact) -> str:

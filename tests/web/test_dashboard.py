@@ -20,12 +20,6 @@ def today() -> dt.date:
     return timezone.localdate()
 
 
-@pytest.fixture
-def staff_client(client, staff_user):
-    client.force_login(staff_user)
-    return client
-
-
 def test_anonymous_is_sent_to_login(client, db):
     response = client.get(URL)
     assert response.status_code == 302

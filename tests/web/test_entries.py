@@ -36,12 +36,6 @@ def viewer(db):
     return user
 
 
-@pytest.fixture
-def staff_client(client, staff_user):
-    client.force_login(staff_user)
-    return client
-
-
 def detail_url(entry: InteractionLogEntry, name: str = "entry-detail") -> str:
     return reverse(f"interactions:{name}", kwargs={"entry_no": entry.entry_no})
 

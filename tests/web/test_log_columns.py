@@ -42,12 +42,6 @@ def delete_url(view: SavedLogView) -> str:
 
 
 @pytest.fixture
-def staff_client(client, staff_user):
-    client.force_login(staff_user)
-    return client
-
-
-@pytest.fixture
 def colleague(db):
     user = factories.UserFactory(username="colleague")
     grant(user, "interactions.view_interactionlogentry")

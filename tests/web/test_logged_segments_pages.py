@@ -23,12 +23,6 @@ def people(salesperson):
 
 
 @pytest.fixture
-def staff_client(client, staff_user):
-    client.force_login(staff_user)
-    return client
-
-
-@pytest.fixture
 def purchasers(staff_user, people) -> LoggedSegment:
     """Kari and Per (two entries)."""
     return make_logged(

@@ -41,12 +41,6 @@ def lunds(db):
     }
 
 
-@pytest.fixture
-def staff_client(client, staff_user):
-    client.force_login(staff_user)
-    return client
-
-
 def results(response) -> list[str]:
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"

@@ -31,12 +31,6 @@ def site_language_afterwards(settings):
     translation.activate(settings.LANGUAGE_CODE)
 
 
-@pytest.fixture
-def staff_client(client, staff_user):
-    client.force_login(staff_user)
-    return client
-
-
 def card(client, contact: Contact, language: str) -> str:
     url = reverse("contacts:contact-detail", kwargs={"no": contact.no})
     response = client.get(url, HTTP_ACCEPT_LANGUAGE=language)

@@ -27,12 +27,6 @@ def postponed_by(user, **values) -> InteractionLogEntry:
 
 
 @pytest.fixture
-def staff_client(client, staff_user):
-    client.force_login(staff_user)
-    return client
-
-
-@pytest.fixture
 def viewer(db):
     user = factories.UserFactory(username="viewer")
     grant(user, "interactions.view_interactionlogentry")

@@ -44,12 +44,6 @@ def people(salesperson):
 
 
 @pytest.fixture
-def staff_client(client, staff_user):
-    client.force_login(staff_user)
-    return client
-
-
-@pytest.fixture
 def segment(staff_user, people):
     """Kari, Per (PURCHASE persons; Lise is excluded from segments)."""
     return make_segment(staff_user, people.template, job_responsibility="PURCHASE")

@@ -339,7 +339,7 @@ def _erase_api_replies(scope: ErasureScope, apply: bool) -> dict[str, int]:
     if pattern is None:
         return {"api_replies": 0}
     count = 0
-    for key in IdempotencyKey.objects.exclude(response_body=None).iterator():
+    for key in IdempotencyKey.objects.filter(response_body__isnull=False).iterator():
         scrubbed = _scrub(key.response_body, pattern)
         if scrubbed != key.response_body:
             count += 1

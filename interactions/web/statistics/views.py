@@ -13,7 +13,7 @@ permission of its model; the entries need the log's.
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -61,6 +61,17 @@ class Kind:
     def column_count(self) -> int:
         """Columns of the list: key, descriptive columns, the figures."""
         return 1 + len(self.columns) + (5 if self.is_campaign else 3)
+
+    def rows(self) -> QuerySet[Any]:
+        """The kind's rows with the relations its pages show.
+
+        ``select_related()`` without fields would follow every relation (and
+        is deprecated), so a kind without any is read as it is.
+        """
+        rows = self.model._default_manager.all()
+        if self.select_related:
+            rows = rows.select_related(*self.select_related)
+        return rows
 
     def list_url(self) -> str:
         return reverse(f"interactions:{self.name}-list")
@@ -165,7 +176,7 @@ class StatisticsListView(StatisticsView):
         if dates is None:
             return context
         queryset = annotate_statistics(
-            self.kind.model._default_manager.select_related(*self.kind.select_related),
+            self.kind.rows(),
             **dates,
         )
         page = page_or_first(
@@ -196,10 +207,7 @@ class StatisticsCardView(StatisticsView):
     def get_object(self) -> Model:
         try:
             return get_object_or_404(
-                self.kind.model._default_manager.select_related(
-                    *self.kind.select_related
-                ),
-                **{self.kind.key: self.kwargs["key"]},
+                self.kind.rows(), **{self.kind.key: self.kwargs["key"]}
             )
         except ValueError as exc:  # a key the database cannot search for
             raise Http404 from exc
