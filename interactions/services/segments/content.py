@@ -220,12 +220,13 @@ def line_groups(segment: Segment) -> QuerySet[SegmentLine, dict[str, Any]]:
     The caller adds its aggregates (the line checks, in the same read) and
     hands the distinct keys to :func:`plan_sent_content`.
     """
-    return segment.lines.order_by().values(
+    groups: QuerySet[SegmentLine, dict[str, Any]] = segment.lines.order_by().values(
         *LINE_KEY_COLUMNS,
         personal=ExpressionWrapper(
             _personalised(segment), output_field=models.BooleanField()
         ),
     )
+    return groups
 
 
 def plan_sent_content(segment: Segment, keys: Iterable[LineKey]) -> SentContentPlan:
@@ -244,6 +245,8 @@ def plan_sent_content(segment: Segment, keys: Iterable[LineKey]) -> SentContentP
     # (source, subject) -> languages per template whose lines share that copy.
     shared: dict[tuple[Source, str], dict[int, set[str]]] = {}
     for template_id, language, personal in keys:
+        if template_id is None:
+            continue  # no template, no content (and refused by the line checks)
         source = plan.sources.get(templates.get(template_id), language)
         if source is None:
             continue  # no content: the entry keeps the subject it was logged with

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, ngettext_lazy
 
-from contacts.models import CorrespondenceType
+from contacts.models import Contact, CorrespondenceType
 from interactions.models import (
     LINE_TO_ENTRY_FIELDS,
     Attachment,
@@ -165,7 +165,9 @@ def _line_checks(segment: Segment, send: bool) -> list[_Check]:
         ),
         _Check(
             "contact",
-            Q(contact__privacy_blocked=True),
+            # A semi-join on the few blocked contacts (one hashed subquery),
+            # not a join of every line with its contact.
+            Q(contact__in=Contact.objects.filter(privacy_blocked=True).values("pk")),
             ngettext_lazy(
                 "%(count)d contact is privacy blocked: %(contacts)s.",
                 "%(count)d contacts are privacy blocked: %(contacts)s.",
