@@ -292,7 +292,6 @@ def _validate_for_logging(segment: Segment, send: bool) -> list[LineKey]:
     checks = _line_checks(segment, send)
     groups = list(
         line_groups(segment).annotate(
-            lines=Count("id"),
             **{
                 f"check_{index}": Count("id", filter=check.lines)
                 for index, check in enumerate(checks)
