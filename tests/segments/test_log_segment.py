@@ -146,6 +146,31 @@ def test_failing_line_leaves_nothing_behind(segment, crm, staff_user):
     assert segment.lines.count() == 4
 
 
+def test_failing_lines_are_counted_across_languages_and_subjects(
+    segment, crm, staff_user
+):
+    # The checks are counted per (template, language, personalised subject)
+    # group in the read that also plans the content: a refusal sums them all.
+    other = factories.TemplateFactory(code="OTHER")
+    factories.TemplateContentFactory(template=other, language="")
+    blocked = [crm.kari, crm.ola, crm.per]
+    lines = {line.contact_id: line for line in segment.lines.all()}
+    for contact, fields in zip(
+        blocked,
+        [{"language": "nb"}, {"subject": "Just for you"}, {"template": other}],
+        strict=True,
+    ):
+        services.update_segment_line(
+            actor=staff_user, line=lines[contact.pk], description="", **fields
+        )
+    Contact.objects.filter(pk__in=[c.pk for c in blocked]).update(privacy_blocked=True)
+    errors = refused(segment, staff_user)
+    nos = ", ".join(sorted(crm.nos(*blocked)))
+    assert errors["contact"] == [f"3 contacts are privacy blocked: {nos}."]
+    assert errors["description"] == [f"3 lines have no description: {nos}."]
+    assert_nothing_written(segment)
+
+
 def test_lines_without_template_or_salesperson_are_named(crm, staff_user):
     segment = services.create_segment(
         actor=None, description="No template", salesperson=None
@@ -227,16 +252,16 @@ def test_query_count_does_not_grow_with_lines(
         segment=segment, actor=staff_user, criteria={"company": company.no}
     )
     assert segment.lines.count() == size + 1
-    # savepoint; lock segment; already logged?; line checks (one aggregate);
-    # insert logged segment; the segment's own content; the lines' distinct
-    # (template, language); their templates; INSERT … SELECT the entries
+    # savepoint; lock segment; already logged?; line checks and the lines'
+    # distinct (template, language) (one grouped aggregate); insert logged
+    # segment; the segment's own content; their templates; INSERT … SELECT the entries
     # (the content has merge fields: nothing is shared); then per batch of
     # entries: the entries with their contacts' values, insert their rendered
     # content, set it on the entries (one UPDATE … FROM VALUES); delete
     # lines, criteria actions, contents, header; audit event; release.
     # So the count grows per batch of BATCH_SIZE entries, never per line.
     batches = math.ceil((size + 1) / BATCH_SIZE)
-    queries = 15 + 3 * batches
+    queries = 14 + 3 * batches
     if follow_up:
         # salesperson exists (header validation); savepoint, update and read
         # the number series, release; insert header; last line id; INSERT …
@@ -341,6 +366,67 @@ def test_template_that_opens_content_needs_content(crm, staff_user):
     ]
     factories.TemplateContentFactory(template=opener, language="")
     services.log_segment(segment=segment, actor=staff_user)
+
+
+@pytest.mark.parametrize(
+    ("template_language", "content_language", "refused_languages"),
+    [
+        ("", "en", {"nb"}),  # only the line's own language counts
+        ("nb", "nb", set()),  # else the template's default language
+        ("en", "", {"en", "nb"}),  # "" is neither the lines' nor the default
+    ],
+)
+def test_opening_template_content_in_line_or_default_language(
+    template_language, content_language, refused_languages, crm, staff_user
+):
+    # Counted per (template, language) group of lines: one line per language.
+    opener = factories.TemplateFactory(
+        code="OPENER", wizard_action="open", language=template_language
+    )
+    factories.TemplateContentFactory(template=opener, language=content_language)
+    segment = services.create_segment(
+        actor=staff_user, description="Open", template=opener
+    )
+    for contact in (crm.kari, crm.ola):
+        services.add_contacts(
+            segment=segment, actor=staff_user, criteria={"contact_no": contact.no}
+        )
+    by_contact = {crm.kari.pk: "en", crm.ola.pk: "nb"}
+    for line in segment.lines.all():
+        services.update_segment_line(
+            actor=staff_user, line=line, language=by_contact[line.contact_id]
+        )
+    failing = sorted(
+        contact.no
+        for contact in (crm.kari, crm.ola)
+        if by_contact[contact.pk] in refused_languages
+    )
+    if not failing:
+        services.log_segment(segment=segment, actor=staff_user)
+        return
+    errors = refused(segment, staff_user)
+    count = len(failing)
+    opens = "line's template opens" if count == 1 else "lines' templates open"
+    has = "it does" if count == 1 else "they do"
+    assert errors["template"] == [
+        f"{count} {opens} content {has} not have: {', '.join(failing)}."
+    ]
+    assert_nothing_written(segment)
+
+
+def test_header_attachment_is_content_for_an_opening_template(crm, staff_user):
+    opener = factories.TemplateFactory(code="OPENER", wizard_action="open")
+    segment = services.create_segment(
+        actor=staff_user, description="Open", template=opener
+    )
+    services.add_contacts(
+        segment=segment, actor=staff_user, criteria={"contact_no": crm.kari.no}
+    )
+    Segment.objects.filter(pk=segment.pk).update(
+        attachment=Attachment.objects.create(subject="Own", body="Own body")
+    )
+    logged = services.log_segment(segment=segment, actor=staff_user)
+    assert logged.entries.get().subject == "Own"
 
 
 def test_delete_segment(segment, staff_user):

@@ -171,12 +171,12 @@ def test_plain_content_costs_no_query_per_batch(
         segment=segment, actor=staff_user, criteria={"company": company.no}
     )
     assert segment.lines.count() == size + 1
-    # savepoint; lock segment; already logged?; line checks (one aggregate);
-    # insert logged segment; the segment's own content; the lines' distinct
-    # (template, language); their templates; insert the shared copy;
+    # savepoint; lock segment; already logged?; line checks and the lines'
+    # distinct (template, language) (one grouped aggregate); insert logged
+    # segment; the segment's own content; their templates; insert the shared copy;
     # INSERT … SELECT the entries, linked to it; delete lines, criteria
     # actions, contents, header; audit event; release. No per-entry work.
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(15):
         logged = services.log_segment(segment=segment, actor=staff_user)
     assert logged.entries.filter(attachment__isnull=False).count() == size + 1
     assert (

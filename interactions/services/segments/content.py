@@ -15,10 +15,10 @@ entry, from values read in bulk (:func:`record_per_entry_content`).
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import connection, models
-from django.db.models import Case, ExpressionWrapper, F, Q, Value, When
+from django.db.models import Case, ExpressionWrapper, F, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 
 from contacts.models import Contact
@@ -28,6 +28,7 @@ from interactions.models import (
     InteractionTemplate,
     LoggedSegment,
     Segment,
+    SegmentLine,
 )
 from interactions.services.defaults import select_content
 from interactions.services.merge import (
@@ -201,31 +202,51 @@ class SentContentPlan:
         )
 
 
-def plan_sent_content(segment: Segment) -> SentContentPlan:
+#: The line columns of :class:`LineKey` (``personal`` is computed).
+LINE_KEY_COLUMNS = ("template_id", "language")
+
+
+class LineKey(NamedTuple):
+    """What decides a line's sent content: template, language, personalised."""
+
+    template_id: int | None
+    language: str
+    personal: bool
+
+
+def line_groups(segment: Segment) -> QuerySet[SegmentLine, dict[str, Any]]:
+    """The segment's lines as :class:`LineKey` values, to be grouped by them.
+
+    The caller adds its aggregates (the line checks, in the same read) and
+    hands the distinct keys to :func:`plan_sent_content`.
+    """
+    groups: QuerySet[SegmentLine, dict[str, Any]] = segment.lines.order_by().values(
+        *LINE_KEY_COLUMNS,
+        personal=ExpressionWrapper(
+            _personalised(segment), output_field=models.BooleanField()
+        ),
+    )
+    return groups
+
+
+def plan_sent_content(segment: Segment, keys: Iterable[LineKey]) -> SentContentPlan:
     """Store the segment's shared content and plan the rest (see the class).
 
-    One query reads the distinct (template, language) of the lines and
-    whether any is personalised; each pair's content is looked up once; the
-    shared copies are inserted with one statement. Reads the personalised
+    ``keys`` are the lines' distinct :class:`LineKey` (read by the caller,
+    grouped with the line checks); each pair's content is looked up once;
+    the shared copies are inserted with one statement. Reads the personalised
     subjects only when some line has one.
     """
     plan = SentContentPlan(segment=segment, sources=ContentSources(segment))
-    keys = list(
-        segment.lines.order_by()
-        .annotate(
-            personal=ExpressionWrapper(
-                _personalised(segment), output_field=models.BooleanField()
-            )
-        )
-        .values_list("template_id", "language", "personal")
-        .distinct()
-    )
+    keys = list(keys)
     templates = plan.templates = InteractionTemplate.objects.in_bulk(
         {template_id for template_id, _language, _personal in keys}
     )
     # (source, subject) -> languages per template whose lines share that copy.
     shared: dict[tuple[Source, str], dict[int, set[str]]] = {}
     for template_id, language, personal in keys:
+        if template_id is None:
+            continue  # no template, no content (and refused by the line checks)
         source = plan.sources.get(templates.get(template_id), language)
         if source is None:
             continue  # no content: the entry keeps the subject it was logged with

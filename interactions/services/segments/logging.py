@@ -7,7 +7,8 @@ by the task worker (:func:`start_log_segment_job`, runner
 :func:`run_log_segment`) with the same service.
 """
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -17,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, ngettext_lazy
 
-from contacts.models import CorrespondenceType
+from contacts.models import Contact, CorrespondenceType
 from interactions.models import (
     LINE_TO_ENTRY_FIELDS,
     Attachment,
@@ -34,7 +35,9 @@ from interactions.services.defaults import round_up_to_minute
 from interactions.services.delivery import deliver_on_commit
 from interactions.services.jobs import JobKind
 from interactions.services.segments.content import (
+    LineKey,
     SentContentPlan,
+    line_groups,
     plan_sent_content,
     record_per_entry_content,
 )
@@ -107,14 +110,33 @@ def would_get_email(segment: Segment) -> Q:
     return Q(correspondence_type=email) | (fallback & intended)
 
 
-def _line_checks(segment: Segment, send: bool) -> list[tuple[str, Q, Any]]:
-    """DOMAIN §4.2 per line: (field, condition of failing lines, message).
+class _Check(NamedTuple):
+    """One DOMAIN §4.2 check: the field it refuses, its lines, its message.
 
-    Each message takes ``count`` (the number of failing lines, which also
+    ``lines`` is the condition of the failing lines; with ``without_content``
+    only those of them whose template has no content in their language fail
+    (:func:`_has_content`). That part is decided per group of lines (template
+    and language, :func:`_missing_content`), not by a subquery per line.
+    The message takes ``count`` (the number of failing lines, which also
     picks the plural form) and ``contacts`` (the first ones, named).
     """
+
+    field: str
+    lines: Q
+    message: Any
+    without_content: bool = False
+
+    def failing(self, segment: Segment) -> Q:
+        """Q over the failing lines (to name them)."""
+        if self.without_content:
+            return self.lines & ~_has_content(segment)
+        return self.lines
+
+
+def _line_checks(segment: Segment, send: bool) -> list[_Check]:
+    """DOMAIN §4.2 per line, in the order the messages are given."""
     checks = [
-        (
+        _Check(
             "template",
             Q(template__isnull=True),
             ngettext_lazy(
@@ -123,7 +145,7 @@ def _line_checks(segment: Segment, send: bool) -> list[tuple[str, Q, Any]]:
                 "count",
             ),
         ),
-        (
+        _Check(
             "salesperson",
             Q(salesperson__isnull=True),
             ngettext_lazy(
@@ -132,7 +154,7 @@ def _line_checks(segment: Segment, send: bool) -> list[tuple[str, Q, Any]]:
                 "count",
             ),
         ),
-        (
+        _Check(
             "salesperson",
             Q(salesperson__blocked=True),
             ngettext_lazy(
@@ -141,16 +163,18 @@ def _line_checks(segment: Segment, send: bool) -> list[tuple[str, Q, Any]]:
                 "count",
             ),
         ),
-        (
+        _Check(
             "contact",
-            Q(contact__privacy_blocked=True),
+            # A semi-join on the few blocked contacts (one hashed subquery),
+            # not a join of every line with its contact.
+            Q(contact__in=Contact.objects.filter(privacy_blocked=True).values("pk")),
             ngettext_lazy(
                 "%(count)d contact is privacy blocked: %(contacts)s.",
                 "%(count)d contacts are privacy blocked: %(contacts)s.",
                 "count",
             ),
         ),
-        (
+        _Check(
             "description",
             Q(description=""),
             ngettext_lazy(
@@ -159,9 +183,9 @@ def _line_checks(segment: Segment, send: bool) -> list[tuple[str, Q, Any]]:
                 "count",
             ),
         ),
-        (
+        _Check(
             "template",
-            Q(template__wizard_action=WizardAction.OPEN) & ~_has_content(segment),
+            Q(template__wizard_action=WizardAction.OPEN),
             ngettext_lazy(
                 "%(count)d line's template opens content it does not have: "
                 "%(contacts)s.",
@@ -169,12 +193,12 @@ def _line_checks(segment: Segment, send: bool) -> list[tuple[str, Q, Any]]:
                 "%(contacts)s.",
                 "count",
             ),
+            without_content=True,
         ),
     ]
     if send:
-        email = Q(correspondence_type=CorrespondenceType.EMAIL)
         checks += [
-            (
+            _Check(
                 "correspondence_type",
                 would_get_email(segment) & Q(contact__email=""),
                 ngettext_lazy(
@@ -184,53 +208,113 @@ def _line_checks(segment: Segment, send: bool) -> list[tuple[str, Q, Any]]:
                     "count",
                 ),
             ),
-            (
+            _Check(
                 "correspondence_type",
-                email & ~_has_content(segment),
+                Q(correspondence_type=CorrespondenceType.EMAIL),
                 ngettext_lazy(
                     "%(count)d e-mail line has no content to send: %(contacts)s.",
                     "%(count)d e-mail lines have no content to send: %(contacts)s.",
                     "count",
                 ),
+                without_content=True,
             ),
         ]
     return checks
 
 
-def _validate_for_logging(segment: Segment, send: bool) -> None:
+def _missing_content(
+    segment: Segment, template_ids: set[int]
+) -> Callable[[int | None, str], bool]:
+    """Whether lines on (template, language) lack content: :func:`_has_content`
+    in Python, for groups of lines, from one read of the templates' contents."""
+    contents = TemplateContent.objects.filter(template_id__in=template_ids)
+    found: dict[int, set[str]] = {}
+    defaults: dict[int, str] = {}
+    for template_id, language, default in contents.values_list(
+        "template_id", "language", "template__language"
+    ):
+        found.setdefault(template_id, set()).add(language)
+        defaults[template_id] = default
+    header = segment.template_id if segment.attachment_id else None
+
+    def missing(template_id: int | None, language: str) -> bool:
+        if template_id is None:
+            return True
+        if header is not None and template_id == header:
+            return False
+        languages = found.get(template_id, set())
+        return language not in languages and defaults.get(template_id) not in languages
+
+    return missing
+
+
+def _failing_counts(
+    checks: list[_Check], groups: list[dict[str, Any]], segment: Segment
+) -> list[int]:
+    """Each check's failing lines, summed over the groups of lines.
+
+    A ``without_content`` check counts its lines only in groups lacking
+    content; the templates' contents are read only when such lines exist.
+    """
+    counts = [0] * len(checks)
+    pending = []
+    for index, check in enumerate(checks):
+        for group in groups:
+            if not group[f"check_{index}"]:
+                continue
+            if check.without_content:
+                pending.append((index, group))
+            else:
+                counts[index] += group[f"check_{index}"]
+    if pending:
+        missing = _missing_content(
+            segment, {group["template_id"] for _index, group in pending} - {None}
+        )
+        for index, group in pending:
+            if missing(group["template_id"], group["language"]):
+                counts[index] += group[f"check_{index}"]
+    return counts
+
+
+def _validate_for_logging(segment: Segment, send: bool) -> list[LineKey]:
     """Refuse logging (nothing written) with a message per field.
 
-    One aggregate query counts the lines failing each check; only when some
-    fail are the first offending contacts looked up to name them.
+    One read of the lines, grouped by what the content plan needs (template,
+    language, personalised subject: :func:`~.content.line_groups`), counts the
+    lines of each check per group (:func:`_failing_counts`); only when some
+    fail are the first offending contacts looked up to name them. Returns the
+    groups' keys, so planning the content needs no second read of the lines.
     """
     if LoggedSegment.objects.filter(segment_no=segment.no).exists():
         raise ValidationError(
             {"no": [_("Segment %(no)s has already been logged.") % {"no": segment.no}]}
         )
     checks = _line_checks(segment, send)
-    counts = segment.lines.aggregate(
-        lines=Count("id"),
-        **{
-            f"check_{index}": Count("id", filter=condition)
-            for index, (_field, condition, _message) in enumerate(checks)
-        },
+    groups = list(
+        line_groups(segment).annotate(
+            **{
+                f"check_{index}": Count("id", filter=check.lines)
+                for index, check in enumerate(checks)
+            },
+        )
     )
     errors: FieldErrors = {}
     if not segment.description:
         errors["description"] = [
             _("You must fill in the description of the segment to log it.")
         ]
-    if not counts["lines"]:
+    if not groups:
         errors["lines"] = [_("Segment %(no)s is empty.") % {"no": segment.no}]
-    for index, (field, condition, message) in enumerate(checks):
-        count = counts[f"check_{index}"]
+    counts = _failing_counts(checks, groups, segment)
+    for check, count in zip(checks, counts, strict=True):
         if count:
-            names = _contact_names(segment.lines.filter(condition), count)
-            errors.setdefault(field, []).append(
-                message % {"count": count, "contacts": names}
+            names = _contact_names(segment.lines.filter(check.failing(segment)), count)
+            errors.setdefault(check.field, []).append(
+                check.message % {"count": count, "contacts": names}
             )
     if errors:
         raise ValidationError(errors)
+    return [LineKey(*(group[name] for name in LineKey._fields)) for group in groups]
 
 
 def _entry_value(name: str, value: Any) -> Value:
@@ -315,14 +399,14 @@ def log_segment(
     """
     with transaction.atomic():
         segment = lock_segment(segment)
-        _validate_for_logging(segment, send)
+        keys = _validate_for_logging(segment, send)
         logged = LoggedSegment.objects.create(
             segment_no=segment.no,
             description=segment.description,
             date=timezone.localdate(),
             logged_by=user_or_none(actor),
         )
-        content = plan_sent_content(segment)
+        content = plan_sent_content(segment, keys)
         columns = _entry_columns(
             segment=segment, logged=logged, actor=actor, send=send, content=content
         )
