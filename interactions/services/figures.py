@@ -172,73 +172,63 @@ def affected_by(queryset: Any) -> Affected:
 def recount(changed: Affected) -> None:
     """Recount the rows of the affected contacts from their counted entries.
 
-    Per chunk of contacts: make sure their rows exist, lock them (PostgreSQL;
-    in ``(contact, scope)`` order, the order :func:`_add` writes them in, so
-    the two never deadlock), then overwrite them with the aggregate. The
-    aggregate's snapshot is taken after the lock, so an adding transaction
-    that committed first is seen, and one still running adds on top of it.
+    Two statements per chunk of contacts, in the caller's transaction: the
+    first creates the missing rows and locks the existing ones (a no-op
+    ``ON CONFLICT DO UPDATE`` locks them, in ``(contact, scope)`` order — the
+    order :func:`_add` writes in, so the two never deadlock); the second
+    overwrites them with the aggregate. Its snapshot is taken after the locks,
+    so an adding transaction that committed first is seen, and one still
+    running adds on top of the recount.
     """
     wanted = {(i, FiguresScope.CONTACT.value) for i in changed.contacts}
     wanted |= {(i, FiguresScope.COMPANY.value) for i in changed.companies}
     ordered = sorted(wanted)
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         for start in range(0, len(ordered), CHUNK):
             _recount_rows(ordered[start : start + CHUNK])
 
 
 def _recount_rows(keys: list[tuple[int, str]]) -> None:
     figures, entries = _tables()
-    contact = Contact._meta.db_table
-    by_scope = {
-        scope: [i for i, s in keys if s == scope.value] for scope in SCOPE_COLUMNS
-    }
-    ensure: list[str] = []
-    params: list[Any] = []
-    for scope, ids in by_scope.items():
-        if ids:
-            ensure.append(
-                f"SELECT c.id AS contact_id, %s AS scope FROM {_q(contact)} c "
-                f"WHERE c.id IN ({', '.join(['%s'] * len(ids))})"
-            )
-            params += [scope.value, *ids]
+    contact = _q(Contact._meta.db_table)
+    wanted: list[str] = []
+    recounted: list[str] = []
+    wanted_params: list[Any] = []
+    recounted_params: list[Any] = []
+    for scope, column in SCOPE_COLUMNS.items():
+        ids = [i for i, s in keys if s == scope.value]
+        if not ids:
+            continue
+        marks = ", ".join(["%s"] * len(ids))
+        wanted.append(
+            f"SELECT c.id AS contact_id, %s AS scope FROM {contact} c "
+            f"WHERE c.id IN ({marks})"
+        )
+        wanted_params += [scope.value, *ids]
+        recounted.append(
+            f"SELECT f.contact_id, f.scope, {_aggregates('e')} "
+            f"FROM {figures} f LEFT JOIN {entries} e ON e.{column} = f.contact_id "
+            "AND NOT e.canceled AND NOT e.postponed "
+            f"WHERE f.scope = %s AND f.contact_id IN ({marks}) "
+            "GROUP BY f.contact_id, f.scope"
+        )
+        recounted_params += [InitiatedBy.US.value, scope.value, *ids]
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {figures} (contact_id, scope, count, cost, duration) "
-            f"SELECT contact_id, scope, 0, 0, 0 FROM ({' UNION ALL '.join(ensure)}) "
+            f"SELECT contact_id, scope, 0, 0, 0 FROM ({' UNION ALL '.join(wanted)}) "
             "AS wanted WHERE true ORDER BY contact_id, scope "
-            "ON CONFLICT (contact_id, scope) DO NOTHING",
-            params,
+            f"ON CONFLICT (contact_id, scope) DO UPDATE SET count = {figures}.count",
+            wanted_params,
         )
-        if connection.vendor == "postgresql":  # SQLite serialises writers
-            _lock(cursor, keys)
-        for scope, ids in by_scope.items():
-            if not ids:
-                continue
-            column = SCOPE_COLUMNS[scope]
-            cursor.execute(
-                f"INSERT INTO {figures} {_target()} "
-                f"SELECT f.contact_id, f.scope, {_aggregates('e')} "
-                f"FROM {figures} f LEFT JOIN {entries} e "
-                f"ON e.{column} = f.contact_id "
-                "AND NOT e.canceled AND NOT e.postponed "
-                f"WHERE f.scope = %s AND f.contact_id IN "
-                f"({', '.join(['%s'] * len(ids))}) "
-                "GROUP BY f.contact_id, f.scope ORDER BY f.contact_id "
-                "ON CONFLICT (contact_id, scope) DO UPDATE SET "
-                + ", ".join(f"{name} = excluded.{name}" for name in FIGURES),
-                [InitiatedBy.US.value, scope.value, *ids],
-            )
-
-
-def _lock(cursor: Any, keys: list[tuple[int, str]]) -> None:
-    """Lock the rows of ``keys`` in ``(contact, scope)`` order (PostgreSQL)."""
-    figures, _entries = _tables()
-    pairs = ", ".join(["(%s, %s)"] * len(keys))
-    cursor.execute(
-        f"SELECT 1 FROM {figures} WHERE (contact_id, scope) IN ({pairs}) "
-        "ORDER BY contact_id, scope FOR UPDATE",
-        [value for key in keys for value in key],
-    )
+        cursor.execute(
+            f"INSERT INTO {figures} {_target()} "
+            f"SELECT * FROM ({' UNION ALL '.join(recounted)}) AS recounted "
+            "WHERE true ORDER BY contact_id, scope "
+            "ON CONFLICT (contact_id, scope) DO UPDATE SET "
+            + ", ".join(f"{name} = excluded.{name}" for name in FIGURES),
+            recounted_params,
+        )
 
 
 def expected_figures() -> dict[tuple[int, str], dict[str, Any]]:
