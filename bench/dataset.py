@@ -33,6 +33,7 @@ from django.db import connection, models, transaction
 from contacts.models import Contact, Salesperson
 from interactions.models import (
     Campaign,
+    ContactFigures,
     EntryComment,
     InteractionGroup,
     InteractionLogEntry,
@@ -43,7 +44,7 @@ from interactions.models import (
     SegmentLine,
     TemplateContent,
 )
-from interactions.services import add_contacts, create_segment
+from interactions.services import add_contacts, create_segment, figures
 from interactions_crm.platform.models import AuditEvent, BackgroundJob
 
 FULL_CONTACTS = 100_000
@@ -70,6 +71,7 @@ HASH = "mod(g::bigint * 2654435761, 4294967296)"
 BUILT_MODELS = (
     Contact,
     InteractionLogEntry,
+    ContactFigures,
     EntryComment,
     Segment,
     SegmentLine,
@@ -451,6 +453,9 @@ def build_dataset(spec: DatasetSpec) -> Dataset:
             _insert_contacts(spec, master)
             _insert_entries(spec, master)
             _insert_comments()
+        # The contact card's maintained figures, from the entries just built
+        # (set-based, as the data migration fills them).
+        figures.rebuild_all()
         segment = _insert_segment(master)
         _reset_sequences()
     _analyze()

@@ -20,8 +20,9 @@ from django.utils.translation import gettext_lazy as _
 
 from contacts.admin import SalespersonAdmin
 from contacts.models import Salesperson
-from interactions.models import Campaign
+from interactions.models import Campaign, ContactFigures
 from interactions.selectors.statistics import annotate_statistics
+from interactions_crm.platform.admin import ReadOnlyAdmin
 
 FIGURES = ("interaction_count", "interaction_cost", "interaction_duration")
 CAMPAIGN_FIGURES = (*FIGURES, "target_contacts_contacted", "contacts_responded")
@@ -94,3 +95,25 @@ class SalespersonStatisticsAdmin(StatisticsAdminMixin, SalespersonAdmin):
 
     list_display = [*SalespersonAdmin.list_display, *FIGURES]
     readonly_fields = [*SalespersonAdmin.readonly_fields, *FIGURES]
+
+
+@admin.register(ContactFigures)
+class ContactFiguresAdmin(ReadOnlyAdmin[ContactFigures]):
+    """The contact card's maintained figures, to look at (issue #12 item 3).
+
+    Written only by ``interactions.services.figures``; checked and repaired
+    with ``manage.py recount_contact_figures``.
+    """
+
+    list_display = [
+        "contact",
+        "scope",
+        "count",
+        "cost",
+        "duration",
+        "last_interaction_date",
+        "last_attempted_date",
+    ]
+    list_filter = ["scope"]
+    search_fields = ["=contact__no"]
+    list_select_related = ["contact"]

@@ -19,6 +19,7 @@ from interactions.models.choices import (
     TemplatePurpose,
     WizardAction,
 )
+from interactions.models.figures import ContactFigures, FiguresScope
 from interactions.models.ledger import (
     EntryComment,
     InteractionLogEntry,
@@ -72,6 +73,8 @@ from interactions.models.values import (
 )
 
 __all__ = [
+    "ContactFigures",
+    "FiguresScope",
     "CONTACT_DERIVED_FIELDS",
     "ENTRY_FIELDS",
     "ENTRY_TEMPLATE_FIELDS",

@@ -10,6 +10,7 @@ the same ``SELECT``.
 """
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.db import models
@@ -19,6 +20,8 @@ from django.utils.translation import gettext_lazy as _
 from contacts.models import Contact, Salesperson
 from interactions.models import (
     Campaign,
+    ContactFigures,
+    FiguresScope,
     InitiatedBy,
     InteractionGroup,
     InteractionLogEntry,
@@ -27,6 +30,15 @@ from interactions.models import (
 )
 from interactions.models.ledger import InteractionLogEntryQuerySet
 from interactions.selectors.segments import logged_segments_with_counts
+
+#: What the maintained row holds, in ``contact_statistics``' order.
+FIGURE_NAMES = (
+    "count",
+    "cost",
+    "duration",
+    "last_interaction_date",
+    "last_attempted_date",
+)
 
 # Master model -> its reverse relation to the entries.
 ENTRY_RELATIONS: dict[type[models.Model], str] = {
@@ -76,6 +88,9 @@ def contact_statistics(
 ) -> dict[str, Any]:
     """A contact's figures (§7) in one query.
 
+    Without a date range they are read from the maintained row
+    (:func:`maintained_figures`); with one, aggregated from the entries.
+
     A company's figures include its persons' entries, a person's only its own.
     ``count``/``cost``/``duration`` respect the date range; the two dates do
     not (they answer "when did we last …", NAV's flow fields):
@@ -83,10 +98,12 @@ def contact_statistics(
     entry, ``last_attempted_date`` the latest initiated by us — canceled
     entries never count (an improvement over NAV, §11).
     """
+    if date_from is None and date_to is None:
+        return maintained_figures(contact)
     # Counted entries only, in the WHERE clause: PostgreSQL then answers from
     # the partial covering index entry_contact_figures_idx (or the company's)
-    # with an index-only scan instead of reading every entry of the contact
-    # (issue #12). The filters left in the aggregates use only its columns.
+    # with an index-only scan instead of reading every entry of the contact.
+    # The filters left in the aggregates use only its columns.
     return (
         InteractionLogEntry.objects.counted()
         .for_contact(contact)
@@ -96,6 +113,31 @@ def contact_statistics(
             last_attempted_date=Max("date", filter=Q(initiated_by=InitiatedBy.US)),
         )
     )
+
+
+def maintained_figures(contact: Contact) -> dict[str, Any]:
+    """The contact's figures as maintained (one row, one query; issue #12).
+
+    :class:`~interactions.models.ContactFigures` is kept right by every write
+    (``interactions.services.figures``), like NAV's FlowFields over SIFT
+    totals. A contact without a row has no counted entry: zeros, and no row
+    is created by reading.
+    """
+    scope = FiguresScope.COMPANY if contact.is_company else FiguresScope.CONTACT
+    row = (
+        ContactFigures.objects.filter(contact=contact, scope=scope)
+        .values(*FIGURE_NAMES)
+        .first()
+    )
+    if row is None:
+        return {
+            "count": 0,
+            "cost": Decimal(0),
+            "duration": Decimal(0),
+            "last_interaction_date": None,
+            "last_attempted_date": None,
+        }
+    return dict(row)
 
 
 def _date_range(date_from: dt.date | None, date_to: dt.date | None) -> Q:

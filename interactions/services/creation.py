@@ -37,6 +37,7 @@ from interactions.models import (
     InteractionTemplate,
     WizardAction,
 )
+from interactions.services import figures
 from interactions.services.comments import write_comments
 from interactions.services.defaults import interaction_defaults, render, select_content
 from interactions.services.delivery import deliver_on_commit
@@ -355,6 +356,8 @@ def save_entry(
     old_attachment_id = existing.attachment_id if existing is not None else None
     entry.attachment = _store_content(content, read_only=not entry.postponed)
     entry.save()
+    # The contact card's maintained figures, in the same transaction.
+    figures.add_entry(entry)
     if old_attachment_id and old_attachment_id != entry.attachment_id:
         delete_unused_attachments([old_attachment_id])
     if replace_comments:

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from interactions.models import Evaluation, InteractionLogEntry
+from interactions.services import figures
 from interactions.services.delete_canceled import (
     FILTER_DATES,
     FILTER_RELATIONS,
@@ -108,12 +109,14 @@ def cancel_entries(*, actor: Actor, entries: Selection, reason: str = "") -> int
             _selection(entries).filter(canceled=False, postponed=False)
         )
         entry_nos = _entry_nos(to_cancel)
+        changed = figures.affected_by(to_cancel)
         count = to_cancel.update(
             canceled=True,
             canceled_by=user_or_none(actor),
             canceled_at=timezone.now(),
             cancel_reason=reason,
         )
+        figures.recount(changed)
         if count:
             _audit_bulk(
                 actor=actor,
@@ -155,6 +158,7 @@ def uncancel_entries(*, actor: Actor, entries: Selection) -> int:
             )
         to_uncancel = lock_entries(selection.filter(canceled=True, postponed=False))
         entry_nos = _entry_nos(to_uncancel)
+        changed = figures.affected_by(to_uncancel)
         count = to_uncancel.update(
             canceled=False,
             canceled_by=None,
@@ -162,6 +166,7 @@ def uncancel_entries(*, actor: Actor, entries: Selection) -> int:
             cancel_reason="",
             canceled_with_segment=False,
         )
+        figures.recount(changed)
         if count:
             _audit_bulk(
                 actor=actor,

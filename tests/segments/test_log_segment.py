@@ -255,13 +255,15 @@ def test_query_count_does_not_grow_with_lines(
     # savepoint; lock segment; already logged?; line checks and the lines'
     # distinct (template, language) (one grouped aggregate); insert logged
     # segment; the segment's own content; their templates; INSERT … SELECT the entries
-    # (the content has merge fields: nothing is shared); then per batch of
+    # (the content has merge fields: nothing is shared); add them to the
+    # contact figures (one INSERT … SELECT … GROUP BY … ON CONFLICT, issue #12
+    # item 3); then per batch of
     # entries: the entries with their contacts' values, insert their rendered
     # content, set it on the entries (one UPDATE … FROM VALUES); delete
     # lines, criteria actions, contents, header; audit event; release.
     # So the count grows per batch of BATCH_SIZE entries, never per line.
     batches = math.ceil((size + 1) / BATCH_SIZE)
-    queries = 14 + 3 * batches
+    queries = 15 + 3 * batches
     if follow_up:
         # salesperson exists (header validation); savepoint, update and read
         # the number series, release; insert header; last line id; INSERT …

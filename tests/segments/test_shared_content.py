@@ -174,9 +174,10 @@ def test_plain_content_costs_no_query_per_batch(
     # savepoint; lock segment; already logged?; line checks and the lines'
     # distinct (template, language) (one grouped aggregate); insert logged
     # segment; the segment's own content; their templates; insert the shared copy;
-    # INSERT … SELECT the entries, linked to it; delete lines, criteria
+    # INSERT … SELECT the entries, linked to it; add them to the contact
+    # figures (one statement, issue #12 item 3); delete lines, criteria
     # actions, contents, header; audit event; release. No per-entry work.
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(16):
         logged = services.log_segment(segment=segment, actor=staff_user)
     assert logged.entries.filter(attachment__isnull=False).count() == size + 1
     assert (

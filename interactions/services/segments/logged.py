@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from interactions.models import InteractionLogEntry, LoggedSegment
+from interactions.services import figures
 from interactions.services.delivery import resend_entries
 from interactions.services.outbox.enqueue import resendable
 from interactions_crm.platform import intent
@@ -65,9 +66,11 @@ def cancel_logged_segments(
         ids = _logged_ids(logged_segments, canceled=False)
         if not ids:
             return 0
-        entries = InteractionLogEntry.objects.filter(
+        to_cancel = InteractionLogEntry.objects.filter(
             logged_segment_id__in=ids, canceled=False, postponed=False
-        ).update(
+        )
+        changed = figures.affected_by(to_cancel)
+        entries = to_cancel.update(
             canceled=True,
             canceled_with_segment=True,
             canceled_by=user_or_none(actor),
@@ -75,6 +78,7 @@ def cancel_logged_segments(
             cancel_reason=reason,
         )
         LoggedSegment.objects.filter(pk__in=ids).update(canceled=True)
+        figures.recount(changed)
         _audit_logged(
             actor, "logged_segment.cancel", ids, entries=entries, reason=reason
         )
@@ -89,9 +93,11 @@ def uncancel_logged_segments(
         ids = _logged_ids(logged_segments, canceled=True)
         if not ids:
             return 0
-        entries = InteractionLogEntry.objects.filter(
+        to_revive = InteractionLogEntry.objects.filter(
             logged_segment_id__in=ids, canceled_with_segment=True
-        ).update(
+        )
+        changed = figures.affected_by(to_revive)
+        entries = to_revive.update(
             canceled=False,
             canceled_with_segment=False,
             canceled_by=None,
@@ -99,6 +105,7 @@ def uncancel_logged_segments(
             cancel_reason="",
         )
         LoggedSegment.objects.filter(pk__in=ids).update(canceled=False)
+        figures.recount(changed)
         _audit_logged(actor, "logged_segment.uncancel", ids, entries=entries)
     return len(ids)
 

@@ -31,6 +31,7 @@ from interactions.models import (
     WizardAction,
 )
 from interactions.selectors.segments import logged_segment_entries
+from interactions.services import figures
 from interactions.services.defaults import round_up_to_minute
 from interactions.services.delivery import deliver_on_commit
 from interactions.services.jobs import JobKind
@@ -413,6 +414,8 @@ def log_segment(
         inserted = insert_from_select(
             InteractionLogEntry, columns, segment.lines.order_by("id")
         )
+        # The contact card's maintained figures: one set-based statement.
+        figures.add_logged_segment(logged.pk)
         record_per_entry_content(logged=logged, plan=content)
         if segment.attachment_id:
             Attachment.objects.filter(pk=segment.attachment_id).update(read_only=True)
