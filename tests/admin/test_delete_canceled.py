@@ -9,6 +9,7 @@ from tests import factories
 from tests.admin.support import message_texts
 from tests.conftest import grant
 from tests.factories import make_entry
+from tests.figures_recount import refigure
 from tests.interactions.ledger_support import make_entries
 
 pytestmark = pytest.mark.django_db
@@ -168,6 +169,7 @@ def test_a_confirmation_deletes_what_it_counted_and_says_what_differed(
     InteractionLogEntry.objects.filter(pk=kept.pk).update(
         canceled=False, canceled_at=None
     )
+    refigure(InteractionLogEntry.objects.filter(pk=kept.pk))
 
     response = admin_client.post(
         reverse(URL), {**data, "_confirm": "1", "intent": intent}, follow=True

@@ -9,6 +9,7 @@ from interactions.services.jobs import JobKind
 from interactions_crm.platform.models import AuditEvent, BackgroundJob
 from tests import factories
 from tests.factories import make_entry
+from tests.figures_recount import refigure
 from tests.interactions.ledger_support import make_entries, put_in_logged_segment
 
 pytestmark = pytest.mark.django_db
@@ -135,6 +136,7 @@ def test_switch_canceled_with_a_stale_target_is_409(staff_api, person, template)
     """The integrator meant to cancel; someone canceled meanwhile: refused."""
     first, second = make_entries(2, contact=person, template=template, description="A")
     InteractionLogEntry.objects.filter(pk=first.pk).update(canceled=True)
+    refigure(InteractionLogEntry.objects.filter(pk=first.pk))
 
     response = staff_api.post(
         "/api/v1/interactions/switch-canceled/",

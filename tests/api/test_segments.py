@@ -16,6 +16,7 @@ from interactions.services.segments import (
 )
 from tests import factories
 from tests.conftest import grant
+from tests.figures_recount import refigure
 
 pytestmark = pytest.mark.django_db
 
@@ -276,6 +277,7 @@ def test_logged_segments_list_with_counts(staff_api, logged, django_assert_num_q
 def test_cancel_and_uncancel_logged_segment(staff_api, logged):
     entry = logged.entries.first()
     InteractionLogEntry.objects.filter(pk=entry.pk).update(canceled=True)
+    refigure(InteractionLogEntry.objects.filter(pk=entry.pk))
 
     canceled = staff_api.post(f"/api/v1/logged-segments/{logged.pk}/cancel/")
     assert canceled.json()["canceled"] is True

@@ -17,7 +17,7 @@ from interactions.models import (
 from interactions.services.privacy import erase_contact
 from tests import factories
 from tests.factories import make_entry
-from tests.figures.conftest import assert_figures_recounted
+from tests.figures_recount import assert_figures_recounted
 
 pytestmark = pytest.mark.django_db
 

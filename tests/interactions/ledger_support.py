@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from interactions.models import InteractionLogEntry, LoggedSegment
 from tests import factories
 from tests.factories import make_entry
+from tests.figures_recount import refigure
 
 
 def make_entries(count: int, **kwargs: Any) -> list[InteractionLogEntry]:
@@ -40,4 +41,5 @@ def put_in_logged_segment(
         )
         logged.canceled = True
         logged.save(update_fields=["canceled"])
+        refigure(InteractionLogEntry.objects.filter(logged_segment=logged))
     return logged

@@ -6,9 +6,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from interactions.models import EntryComment
+from interactions.models import EntryComment, InteractionLogEntry
 from interactions.services import add_comment, create_interaction
 from interactions_crm.platform.models import AuditEvent
+from tests.figures_recount import refigure
 
 
 @pytest.fixture
@@ -54,6 +55,7 @@ def test_audit_event(entry, staff_user):
 def test_comment_allowed_on_canceled_entry(entry, staff_user):
     entry.canceled = True
     entry.save(update_fields=["canceled"])
+    refigure(InteractionLogEntry.objects.filter(pk=entry.pk))
 
     assert add_comment(actor=staff_user, entry=entry, text="Why canceled").pk
 

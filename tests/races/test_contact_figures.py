@@ -16,7 +16,7 @@ from interactions.models import InteractionLogEntry
 from interactions.services import cancel_entries, uncancel_entries
 from tests import factories
 from tests.factories import make_entry
-from tests.figures.conftest import assert_figures_recounted
+from tests.figures_recount import assert_figures_recounted
 
 pytestmark = [
     pytest.mark.postgres,

@@ -9,6 +9,7 @@ from interactions import services
 from interactions.criteria import ContactCriteriaFilterSet, matching_contacts
 from interactions.models import InteractionLogEntry
 from tests import factories
+from tests.figures_recount import refigure
 
 EXPECTED_CRITERIA = {
     "contact_no",
@@ -73,8 +74,9 @@ def test_classification_criteria(crm):
 
 
 def make_entry(contact, template, **fields) -> InteractionLogEntry:
-    # History criteria read the ledger; the rows' origin does not matter here.
-    return InteractionLogEntry.objects.create(
+    # History criteria read the ledger; the rows' origin does not matter here
+    # (the contact figures are kept as the services would).
+    entry = InteractionLogEntry.objects.create(
         contact=contact,
         contact_company=contact.company or contact,
         template=template,
@@ -82,6 +84,8 @@ def make_entry(contact, template, **fields) -> InteractionLogEntry:
         date=fields.pop("date", dt.date(2026, 3, 1)),
         **fields,
     )
+    refigure(InteractionLogEntry.objects.filter(pk=entry.pk))
+    return entry
 
 
 def test_history_criteria_need_one_entry_matching_all(crm, salesperson):

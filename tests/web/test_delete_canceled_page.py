@@ -14,6 +14,7 @@ from interactions_crm.platform.models import BackgroundJob
 from tests import factories
 from tests.conftest import grant
 from tests.factories import make_entry
+from tests.figures_recount import refigure
 
 PAGE = reverse("interactions:entry-delete-canceled")
 DELETE_CANCELED = "interactions.delete_canceled_interactionlogentry"
@@ -210,6 +211,7 @@ def test_the_run_deletes_what_the_preview_counted(admin_client, settings):
     InteractionLogEntry.objects.filter(pk=second.pk).update(
         canceled=False, canceled_at=None
     )
+    refigure(InteractionLogEntry.objects.filter(pk=second.pk))
     later_entry = InteractionLogEntry.objects.get(pk=later.pk)
     cancel_entries(actor=None, entries=[later_entry])
 
