@@ -22,7 +22,7 @@ out once instead of per value (:func:`_plan`):
 """
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
@@ -130,6 +130,13 @@ def _memoized(
     return convert
 
 
+def keeps_decimal(value: Decimal) -> bool:
+    """Whether ``value``'s representation may be remembered for equal amounts:
+    not a NaN or infinity, and not a negative zero (-0.00 == 0.00, but DRF
+    writes "-0.00")."""
+    return value.is_finite() and not (value.is_zero() and value.is_signed())
+
+
 def _is_iso(field: serializers.Field[Any, Any, Any, Any], default: str | None) -> bool:
     output_format = getattr(field, "format", default)
     return isinstance(output_format, str) and output_format.lower() == ISO_8601
@@ -177,7 +184,7 @@ def _static_converter(
         and not field.localize
     ):
         # Quantized to fixed places, equal amounts (1.5, 1.50) read the same.
-        return _memoized(field.to_representation, Decimal, Decimal.is_finite)
+        return _memoized(field.to_representation, Decimal, keeps_decimal)
     return field.to_representation
 
 
@@ -433,6 +440,11 @@ def page_filter(queryset: QuerySet[Any]) -> tuple[str, list[Any], str]:
 def read_rows(queryset: QuerySet[Any]) -> list[dict[str, Any]]:
     """The rows of ``queryset``: the values of the serializer's fields as read
     (keys for references), read with :func:`page_statement` when plain."""
+    return [dict(zip(ENTRY_FIELDS, row, strict=True)) for row in read_tuples(queryset)]
+
+
+def read_tuples(queryset: QuerySet[Any]) -> Iterable[tuple[Any, ...]]:
+    """The rows of :func:`read_rows` as tuples of ``ENTRY_FIELDS``' values."""
     try:
         statement = page_statement(queryset)
     except EmptyResultSet:
@@ -447,7 +459,7 @@ def read_rows(queryset: QuerySet[Any]) -> list[dict[str, Any]]:
         if converters:
             compiler = queryset.query.get_compiler(queryset.db)
             rows = compiler.apply_converters(rows, converters)
-    return [dict(zip(ENTRY_FIELDS, row, strict=True)) for row in rows]
+    return rows
 
 
 class EntryRowsIterable(BaseIterable):

@@ -1,92 +1,59 @@
-"""List pages written as JSON by PostgreSQL (issue #12).
+"""List pages written as JSON text directly (issue #12).
 
-On PostgreSQL a list page's rows are not read as 37 values each and turned
-into dicts for DRF's renderer: the page's statement writes each row's JSON
-text itself (``'{"entry_no":' || to_json(entry_no) || …``), exactly as the
-renderer writes the serializer's value of each field, and Python only splices
-in what the database cannot know (:func:`_plan`):
+The list and a contact's timeline answer exactly what DRF's ``JSONRenderer``
+writes for :class:`InteractionLogEntrySerializer`'s data, but no dict is built
+per row and the renderer does not walk the rows: each row is one ``%`` of a
+template (``{"entry_no":%s,"contact":%s,…}``) over its values already written
+as JSON (:func:`template_rows`):
 
-* a reference's business key (contact no., template code …), read with one
-  query for the whole page as on the other path (:func:`read_labels`);
-* a timestamp, shown in the request's time zone (Python's time-zone rules,
-  which the database's may not match);
-* any field whose representation is not known to match (a new field type):
-  it is read as a value and shown by the serializer's own field.
+* a text column by ``json``'s own string encoder (what the renderer calls);
+* a date, clock time, amount, choice, boolean or key by the serializer's
+  field once per distinct value, then remembered (:class:`_Memo`);
+* a reference by its business key, read for the whole page with one query
+  (:func:`read_labels`), a timestamp in the request's time zone.
 
-The marker between the pieces is a control character, which ``to_json``
-always escapes, so it cannot come from the data. The page's envelope (next
-link, cursor) is rendered by the view's renderer itself; the body is what the
-renderer would write for the same data, byte for byte, and ``response.data``
-still answers the data (parsed from the body when someone asks for it).
-
-Only for DRF's own ``JSONRenderer`` with its default options (UTF-8, compact,
-no indent); any other renderer (the browsable API, ``indent=``) and SQLite
-take the dict path of :mod:`interactions.api.entries.lean`.
+The rows are read as tuples with the statement of
+:mod:`interactions.api.entries.lean` (compiled once). The page's envelope
+(next link, cursor) is rendered by the view's renderer itself and the rows
+take the place of its empty ``results`` (:class:`JsonPageResponse`).
+``response.data`` still answers the page's data, parsed from the rows when
+someone asks for it. Only with DRF's own ``JSONRenderer`` and its defaults
+(UTF-8, compact, no indent); any other renderer (the browsable API,
+``indent=``) gets the dict rows of :func:`lean_entry_rows`.
 """
 
+import datetime as dt
 import json
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from decimal import Decimal
 from functools import cache
-from operator import itemgetter
+from operator import call, itemgetter
 from typing import Any
 
-from django.db import connections
 from django.db.models import QuerySet
 from django.db.models.query import BaseIterable
 from rest_framework import serializers
 from rest_framework.generics import GenericAPIView
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
 
 from interactions.api.entries.lean import (
     _COLUMN_TYPES,
+    ENTRY_FIELDS,
     ENTRY_REFERENCES,
     EntryRowsIterable,
-    _column,
-    _is_iso,
     _static_converter,
     _timestamp_converter,
+    keeps_decimal,
     lean_entry_rows,
-    order_terms,
-    page_filter,
-    plain,
     read_labels,
-    read_rows,
+    read_tuples,
 )
 from interactions.api.entries.serializers import InteractionLogEntrySerializer
 from interactions.models import InteractionLogEntry
-from interactions_crm.platform.api.fields import ClockTimeField
 
-#: Between the pieces of a row's JSON text: never in ``to_json``'s output.
-MARK = "\x01"
-#: What DRF's renderer writes for them (a strict JavaScript subset).
+#: What DRF's renderer escapes besides JSON's own (a strict JavaScript subset).
 _LINE_SEPARATORS = (("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
-
-
-@dataclass(frozen=True)
-class _Slot:
-    """A field Python writes into the row's JSON: how, from which column."""
-
-    name: str
-    column: str
-    kind: str  # "reference", "timestamp" or "field"
-    #: The serializer's field (``to_representation`` keeps no state).
-    field: serializers.Field[Any, Any, Any, Any]
-
-
-@dataclass(frozen=True)
-class _Plan:
-    """The row's JSON text as a SQL expression, and the slots left in it."""
-
-    body: str
-    slots: tuple[_Slot, ...]
-
-
-def _literal(text: str) -> str:
-    """``text`` as a SQL string literal (``%`` doubled for the driver)."""
-    return "'" + text.replace("'", "''").replace("%", "%%") + "'"
 
 
 def _read_as(name: str) -> type | None:
@@ -96,148 +63,6 @@ def _read_as(name: str) -> type | None:
     if getattr(model_field, "is_relation", False) and target is not None:
         model_field = target
     return _COLUMN_TYPES.get(model_field.get_internal_type())
-
-
-def _sql_value(
-    name: str, field: serializers.Field[Any, Any, Any, Any], column: str
-) -> str | None:
-    """A SQL expression writing the field's JSON exactly as DRF's renderer
-    writes ``field.to_representation`` of the column; None: Python writes it.
-    """
-    model_field = InteractionLogEntry._meta.get_field(name)
-    kind = type(field)
-    if _static_converter(field, name) is None and _read_as(name) is not None:
-        # Shown as it is (text, number, boolean).
-        if _read_as(name) is int:
-            value = f"{column}::text"
-        elif _read_as(name) is bool:
-            value = f"CASE WHEN {column} THEN 'true' ELSE 'false' END"
-        else:
-            # to_json escapes text as json.dumps(ensure_ascii=False): the same
-            # seven escapes, other control characters as \u00xx.
-            value = f"to_json({column})::text"
-    elif kind is serializers.DateField and _is_iso(field, api_settings.DATE_FORMAT):
-        # ISO 8601 (whatever DateStyle says) for every date Python can hold.
-        value = f"to_json({column})::text"
-    elif (
-        isinstance(field, serializers.DecimalField)
-        and kind is serializers.DecimalField
-        and getattr(field, "coerce_to_string", api_settings.COERCE_DECIMAL_TO_STRING)
-        and not field.localize
-        and field.decimal_places == getattr(model_field, "decimal_places", None)
-        and field.max_digits == getattr(model_field, "max_digits", None)
-    ):
-        # The column keeps exactly the field's places ("12.50", "NaN"): its
-        # text is the quantized value as DRF's '{:f}' writes it.
-        value = f"'\"' || {column}::text || '\"'"
-    elif (
-        kind is ClockTimeField
-        and _is_iso(field, api_settings.TIME_FORMAT)
-        and model_field.get_internal_type() == "TimeField"
-    ):
-        # time.isoformat(): HH:MM:SS, and six digits of fraction when not 0
-        # (the column's text drops the fraction's trailing zeros).
-        text = f"{column}::text"
-        value = (
-            f"'\"' || CASE WHEN length({text}) = 8 THEN {text} "
-            f"ELSE rpad({text}, 15, '0') END || '\"'"
-        )
-    else:
-        return None
-    return f"COALESCE({value}, 'null')" if model_field.null else value
-
-
-@cache
-def _plan(alias: str) -> _Plan:
-    """The row's JSON on database ``alias``: literal keys, SQL values, slots."""
-    connection = connections[alias]
-    table = connection.ops.quote_name(InteractionLogEntry._meta.db_table)
-    pieces: list[str] = []  # arguments of one concat(): one copy of the text
-    literal = ""
-    slots = []
-    for index, (name, field) in enumerate(
-        InteractionLogEntrySerializer().fields.items()
-    ):
-        column = f"{table}.{connection.ops.quote_name(_column(name))}"
-        literal += ("{" if index == 0 else ",") + json.dumps(name) + ":"
-        if name in ENTRY_REFERENCES:
-            value, kind = None, "reference"
-        elif isinstance(field, serializers.DateTimeField):
-            value, kind = None, "timestamp"
-        else:
-            value, kind = _sql_value(name, field, column), "field"
-        if value is None:
-            slots.append(_Slot(name=name, column=column, kind=kind, field=field))
-            literal += MARK
-        else:
-            pieces += [_literal(literal), value]
-            literal = ""
-    pieces.append(_literal(literal + "}"))
-    return _Plan(body=f"concat({', '.join(pieces)})", slots=tuple(slots))
-
-
-@cache
-def _row_type(keys: tuple[str, ...]) -> type[tuple[Any, ...]]:
-    """A row tuple whose last values are readable by name (the keyset's keys)."""
-    attributes = {
-        name: property(itemgetter(index - len(keys))) for index, name in enumerate(keys)
-    }
-    return type("JsonRow", (tuple,), {"__slots__": (), **attributes})
-
-
-def _statement(
-    queryset: QuerySet[Any],
-) -> tuple[str, list[Any], tuple[str, ...]] | None:
-    """The page's statement (JSON text, slot columns, keyset keys) and the
-    names of the key columns that end each row; None unless it is plain."""
-    query = queryset.query
-    terms = order_terms(query) if plain(query) else None
-    if terms is None:
-        return None
-    connection = connections[queryset.db]
-    quote = connection.ops.quote_name
-    plan = _plan(queryset.db)
-    table = quote(InteractionLogEntry._meta.db_table)
-    keys = [f"{table}.{quote(column)}" for column, _direction in terms]
-    where, params, limit = page_filter(queryset)
-    columns = ", ".join([plan.body, *(slot.column for slot in plan.slots), *keys])
-    order_by = ", ".join(
-        f"{key} {direction}"
-        for key, (_column, direction) in zip(keys, terms, strict=True)
-    )
-    parts = (f"SELECT {columns} FROM {table}", where, f"ORDER BY {order_by}", limit)
-    names = tuple(column for column, _direction in terms)
-    return " ".join(part for part in parts if part), params, names
-
-
-class JsonRowsIterable(BaseIterable):
-    """Iterating the queryset yields rows of JSON text (:func:`_statement`), or
-    the dict rows of :func:`read_rows` when the queryset is not plain."""
-
-    def __iter__(self) -> Iterator[Any]:
-        from django.core.exceptions import EmptyResultSet
-
-        try:
-            statement = _statement(self.queryset)
-        except EmptyResultSet:
-            return iter([])
-        if statement is None:
-            return iter(read_rows(self.queryset))
-        sql, params, names = statement
-        with connections[self.queryset.db].cursor() as cursor:
-            cursor.execute(sql, params)
-            rows = cursor.fetchall()
-        return map(_row_type(names), rows)
-
-
-def applies(view: GenericAPIView[Any], alias: str) -> bool:
-    """Whether the page can be written by the database: PostgreSQL, and DRF's
-    JSON renderer with its defaults (UTF-8, compact, no indent)."""
-    request = view.request
-    renderer = getattr(request, "accepted_renderer", None)
-    return connections[alias].vendor == "postgresql" and _plain_json(
-        renderer, getattr(request, "accepted_media_type", None), {}
-    )
 
 
 def _plain_json(renderer: Any, media_type: str | None, context: dict[str, Any]) -> bool:
@@ -250,54 +75,127 @@ def _plain_json(renderer: Any, media_type: str | None, context: dict[str, Any]) 
     )
 
 
-def _writer(slot: _Slot, encode: Callable[[Any], str]) -> Callable[[Any], str]:
-    """The JSON of a timestamp (the request's time zone) or any other field
-    the database does not write, as the renderer writes the field's value."""
-    field = slot.field
-    if isinstance(field, serializers.DateTimeField):
-        convert: Callable[[Any], Any] = _timestamp_converter(field)
-    else:
-        convert = _static_converter(field, slot.name) or (lambda value: value)
+#: Distinct values whose JSON is remembered per field.
+_MEMO_SIZE = 4096
 
+
+class _Memo(dict[Any, str]):
+    """value → its JSON text, worked out on the first miss (``write``) and
+    kept when ``keep`` says equal values are written the same."""
+
+    def __init__(self, write: Callable[[Any], str], keep: Callable[[Any], bool]):
+        super().__init__()
+        self.write = write
+        self.keep = keep
+
+    def __missing__(self, value: Any) -> str:
+        text = self.write(value)
+        if len(self) < _MEMO_SIZE and self.keep(value):
+            self[value] = text
+        return text
+
+
+def _keep(value: Any) -> bool:
+    """Values that equal only values written the same: not an aware time (equal
+    across offsets), not a NaN, infinite or negative zero amount (-0.00 equals
+    0.00), nothing but these types."""
+    kind = type(value)
+    if kind is dt.time:
+        return value.tzinfo is None
+    if kind is Decimal:
+        return keeps_decimal(value)
+    return kind in (int, bool, dt.date)
+
+
+@cache
+def _template() -> tuple[str, tuple[tuple[str, Any], ...]]:
+    """``{"entry_no":%s,…}`` and, per field, how its value is written: a
+    ``_Memo`` or function of the value, or the reference/timestamp it is."""
+    encode = json.encoder.encode_basestring  # what JSONEncoder writes for str
+    writers: list[tuple[str, Any]] = []
+    fields = InteractionLogEntrySerializer().fields
+    assert tuple(fields) == ENTRY_FIELDS, "rows are read in the serializer's order"
+    for name, field in fields.items():
+        assert "%" not in name
+        if name in ENTRY_REFERENCES:
+            writers.append(("reference", ENTRY_REFERENCES[name]))
+            continue
+        if isinstance(field, serializers.DateTimeField):
+            writers.append(("timestamp", field))
+            continue
+        convert = _static_converter(field, name)
+        nullable = InteractionLogEntry._meta.get_field(name).null
+        if convert is None and _read_as(name) is str and not nullable:
+            writers.append(("static", encode))
+        elif convert is None and _read_as(name) is int and not nullable:
+            writers.append(("static", int.__repr__))
+        else:
+            writers.append(("memo", (field, convert)))
+    template = ",".join(json.dumps(name) + ":%s" for name in ENTRY_FIELDS)
+    return "{" + template + "}", tuple(writers)
+
+
+def _nullable(
+    convert: Callable[[Any], Any], encode: Callable[[Any], str]
+) -> Callable[[Any], str]:
     def write(value: Any) -> str:
         return "null" if value is None else encode(convert(value))
 
     return write
 
 
-def json_rows(rows: list[Any], alias: str, encoder: json.JSONEncoder) -> str:
-    """``rows`` (:class:`JsonRowsIterable`) as the JSON array the renderer
+_MEMOS: dict[str, _Memo] = {}
+
+
+def _memo(
+    field: serializers.Field[Any, Any, Any, Any],
+    convert: Callable[[Any], Any] | None,
+    *,
+    encode: Callable[[Any], str],
+) -> _Memo:
+    """The field's values written as JSON, remembered across pages (the page
+    path runs only with the default renderer: one way of writing)."""
+    name = str(field.field_name)
+    memo = _MEMOS.get(name)
+    if memo is None:
+        memo = _Memo(_nullable(convert or (lambda value: value), encode), _keep)
+        memo[None] = "null"
+        memo = _MEMOS.setdefault(name, memo)
+    return memo
+
+
+def template_rows(rows: list[Any], encoder: json.JSONEncoder) -> str:
+    """``rows`` (tuples of ``ENTRY_FIELDS``) as the JSON array the renderer
     writes for the serializer's data of the same entries."""
-    slots = _plan(alias).slots
-    keys: dict[str, set[Any]] = {}
-    for index, slot in enumerate(slots, start=1):
-        if slot.kind == "reference":
-            keys[slot.name] = {row[index] for row in rows}
+    template, plan = _template()
+    keys = {
+        name: {row[index] for row in rows}
+        for index, (name, (kind, _target)) in enumerate(
+            zip(ENTRY_FIELDS, plan, strict=True)
+        )
+        if kind == "reference"
+    }
     labels = read_labels(keys)
     encode = encoder.encode
-    shown: dict[tuple[type[Any], str], dict[Any, str]] = {}
+    shown: dict[Any, dict[Any, str]] = {}
     for table, found in labels.items():
         shown[table] = {pk: encode(label) for pk, label in found.items()}
         shown[table][None] = "null"
     writers: list[Callable[[Any], str]] = []
-    for slot in slots:
-        if slot.kind == "reference":
-            writers.append(shown[ENTRY_REFERENCES[slot.name]].__getitem__)
+    for kind, target in plan:
+        if kind == "reference":
+            writers.append(shown[target].__getitem__)
+        elif kind == "static":
+            writers.append(target)
+        elif kind == "timestamp":
+            writers.append(_nullable(_timestamp_converter(target), encode))
         else:
-            writers.append(_writer(slot, encode))
-    written: list[str] = []
-    append = written.append
-    indexed = list(enumerate(writers, start=1))
-    for row in rows:
-        parts = row[0].split(MARK)
-        append(parts[0])
-        for (index, write), part in zip(indexed, parts[1:], strict=True):
-            append(write(row[index]))
-            append(part)
-        append(",")
-    if written:
-        written.pop()
-    text = "[" + "".join(written) + "]"
+            writers.append(_memo(*target, encode=encode).__getitem__)
+    text = (
+        "["
+        + ",".join([template % tuple(map(call, writers, row)) for row in rows])
+        + "]"
+    )
     for character, escaped in _LINE_SEPARATORS:
         if character in text:
             text = text.replace(character, escaped)
@@ -305,7 +203,7 @@ def json_rows(rows: list[Any], alias: str, encoder: json.JSONEncoder) -> str:
 
 
 class JsonPageResponse(Response):
-    """A page whose rows are JSON text already (:func:`json_rows`).
+    """A page whose rows are JSON text already (:func:`template_rows`).
 
     The renderer writes the envelope (``next``, ``next_cursor``) with empty
     ``results``, and the rows take their place. ``data`` is the page's data
@@ -318,6 +216,7 @@ class JsonPageResponse(Response):
         self._rows = rows
         self._parsed: dict[str, Any] | None = None
         self._envelope_only = False
+        self._replaced = False
         super().__init__(None)
 
     @property
@@ -330,14 +229,16 @@ class JsonPageResponse(Response):
 
     @data.setter
     def data(self, value: Any) -> None:
-        assert value is None, "a page's data comes from its rows"
+        # None from Response.__init__; anything else replaces the page.
+        if value is not None:
+            self._parsed, self._replaced = value, True
 
     @property
     def rendered_content(self) -> Any:
         renderer = getattr(self, "accepted_renderer", None)
         media_type = getattr(self, "accepted_media_type", None)
         context = getattr(self, "renderer_context", None) or {}
-        if not _plain_json(renderer, media_type, context):
+        if self._replaced or not _plain_json(renderer, media_type, context):
             return super().rendered_content
         self._envelope_only = True
         try:
@@ -348,26 +249,45 @@ class JsonPageResponse(Response):
         return envelope[:-3] + self._rows.encode() + b"}"
 
 
+#: A row of ENTRY_FIELDS' values, each also readable by name (the keyset's).
+EntryTuple = type(
+    "EntryTuple",
+    (tuple,),
+    {
+        "__slots__": (),
+        **{name: property(itemgetter(i)) for i, name in enumerate(ENTRY_FIELDS)},
+    },
+)
+
+
+class TupleRowsIterable(BaseIterable):
+    """Iterating the queryset yields :func:`read_tuples` as ``EntryTuple``."""
+
+    def __iter__(self) -> Iterator[Any]:
+        return map(EntryTuple, read_tuples(self.queryset))
+
+
 def lean_list(view: GenericAPIView[Any], queryset: QuerySet[Any]) -> Response:
-    """A list action's answer from rows of columns, or of JSON text written by
-    PostgreSQL (:func:`applies`); both answer what the serializer would.
+    """A list action's answer from rows of columns, written as JSON text when
+    the renderer is DRF's plain JSON one (:func:`template_rows`), else as the
+    dicts of :func:`lean_entry_rows`; both answer what the serializer would.
 
     ``queryset`` is the view's; its joins are dropped, the view's filters and
     keyset pagination apply as for any list.
     """
     rows = view.filter_queryset(queryset.select_related(None)).all()
-    as_json = applies(view, rows.db)
-    rows._iterable_class = JsonRowsIterable if as_json else EntryRowsIterable
+    request = view.request
+    renderer = getattr(request, "accepted_renderer", None)
+    as_json = _plain_json(renderer, getattr(request, "accepted_media_type", None), {})
+    rows._iterable_class = TupleRowsIterable if as_json else EntryRowsIterable
     page = view.paginate_queryset(rows)
     assert page is not None, "lean_list needs the view's (keyset) pagination"
-    if not as_json or (page and isinstance(page[0], dict)):
+    if not as_json:
         return view.get_paginated_response(lean_entry_rows(page))
     paginator = view.paginator
-    assert paginator is not None
+    assert paginator is not None and isinstance(renderer, JSONRenderer)
     envelope = paginator.get_paginated_response([]).data
-    renderer = view.request.accepted_renderer
-    assert isinstance(renderer, JSONRenderer)
     encoder = renderer.encoder_class(
         ensure_ascii=False, separators=(",", ":"), allow_nan=not renderer.strict
     )
-    return JsonPageResponse(dict(envelope), json_rows(page, rows.db, encoder))
+    return JsonPageResponse(dict(envelope), template_rows(page, encoder))
