@@ -22,7 +22,7 @@ out once instead of per value (:func:`_plan`):
 """
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
@@ -35,8 +35,6 @@ from django.db.models import QuerySet
 from django.db.models.query import BaseIterable
 from django.db.models.sql import Query
 from rest_framework import ISO_8601, relations, serializers
-from rest_framework.generics import GenericAPIView
-from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from contacts.models import Contact, Salesperson
@@ -132,6 +130,13 @@ def _memoized(
     return convert
 
 
+def keeps_decimal(value: Decimal) -> bool:
+    """Whether ``value``'s representation may be remembered for equal amounts:
+    not a NaN or infinity, and not a negative zero (-0.00 == 0.00, but DRF
+    writes "-0.00")."""
+    return value.is_finite() and not (value.is_zero() and value.is_signed())
+
+
 def _is_iso(field: serializers.Field[Any, Any, Any, Any], default: str | None) -> bool:
     output_format = getattr(field, "format", default)
     return isinstance(output_format, str) and output_format.lower() == ISO_8601
@@ -179,7 +184,7 @@ def _static_converter(
         and not field.localize
     ):
         # Quantized to fixed places, equal amounts (1.5, 1.50) read the same.
-        return _memoized(field.to_representation, Decimal, Decimal.is_finite)
+        return _memoized(field.to_representation, Decimal, keeps_decimal)
     return field.to_representation
 
 
@@ -232,7 +237,13 @@ def _plan() -> tuple[
 
 
 def _labels(rows: list[dict[str, Any]]) -> Labels:
-    """(model, key) → {pk: business key} of every row ``rows`` refer to: one query.
+    """(model, key) → {pk: business key} of every row ``rows`` refer to: one query
+    (:func:`read_labels`)."""
+    return read_labels({name: {row[name] for row in rows} for name in ENTRY_REFERENCES})
+
+
+def read_labels(keys: dict[str, set[Any]]) -> Labels:
+    """(model, key) → {pk: business key} of the keys of each reference field.
 
     A ``UNION ALL`` of primary-key lookups, one per table, written out here:
     compiling six ORM querysets cost more Python than the rows themselves. On
@@ -243,7 +254,7 @@ def _labels(rows: list[dict[str, Any]]) -> Labels:
     """
     wanted: dict[tuple[type[Any], str], set[Any]] = {}
     for name, table in ENTRY_REFERENCES.items():
-        ids = {row[name] for row in rows} - {None}
+        ids = keys.get(name, set()) - {None}
         if ids:
             wanted.setdefault(table, set()).update(ids)
     labels: Labels = {table: {} for table in ENTRY_REFERENCES.values()}
@@ -256,13 +267,13 @@ def _labels(rows: list[dict[str, Any]]) -> Labels:
     for index, ((model, key), ids) in enumerate(wanted.items()):
         meta = model._meta
         pk = quote(meta.pk.column)
-        keys = sorted(ids)
-        if connection.vendor == "postgresql" and all(type(k) is int for k in keys):
+        ordered = sorted(ids)
+        if connection.vendor == "postgresql" and all(type(k) is int for k in ordered):
             where = f"{pk} = ANY(%s::{meta.pk.cast_db_type(connection)}[])"
-            params.append("{" + ",".join(map(str, keys)) + "}")
+            params.append("{" + ",".join(map(str, ordered)) + "}")
         else:
-            where = f"{pk} IN ({', '.join(['%s'] * len(keys))})"
-            params += keys
+            where = f"{pk} IN ({', '.join(['%s'] * len(ordered))})"
+            params += ordered
         parts.append(
             f"SELECT {index}, {pk}, {quote(meta.get_field(key).column)} "
             f"FROM {quote(meta.db_table)} WHERE {where}"
@@ -335,10 +346,10 @@ def _select(alias: str) -> _Select:
     return _Select(sql=sql, converters=converters)
 
 
-def _order_by(query: Query) -> str | None:
-    """``ORDER BY`` of ``query`` when it orders by columns the list shows.
+def order_terms(query: Query) -> list[tuple[str, str]] | None:
+    """(column, ``ASC``/``DESC``) of ``query``'s ``ORDER BY`` when it orders by
+    columns the list shows.
 
-    Django refers to a selected column by its position (``ORDER BY 4 DESC``).
     Anything else (a relation, ``pk``, an expression) is left to Django; so is
     a key column, whose field name differs (the cursor reads the row by it).
     """
@@ -354,16 +365,21 @@ def _order_by(query: Query) -> str | None:
         ):
             return None
         terms.append((column, "DESC" if name.startswith("-") else "ASC"))
-    return (
-        ", ".join(
-            f"{ENTRY_COLUMNS.index(column) + 1} {direction}"
-            for column, direction in terms
-        )
-        or None
+    return terms or None
+
+
+def _order_by(query: Query) -> str | None:
+    """``ORDER BY`` of ``query`` (:func:`order_terms`) as Django writes it: by
+    the selected column's position (``ORDER BY 4 DESC``)."""
+    terms = order_terms(query)
+    if terms is None:
+        return None
+    return ", ".join(
+        f"{ENTRY_COLUMNS.index(column) + 1} {direction}" for column, direction in terms
     )
 
 
-def _plain(query: Query) -> bool:
+def plain(query: Query) -> bool:
     """Whether ``query`` reads entries of one table, filtered, ordered, sliced."""
     return (
         query.model is InteractionLogEntry
@@ -392,28 +408,43 @@ def _plain(query: Query) -> bool:
 
 def page_statement(queryset: QuerySet[Any]) -> tuple[str, list[Any]] | None:
     """The statement of ``queryset.values(*ENTRY_COLUMNS)``, its select compiled
-    once; ``None`` unless the queryset is plain (:func:`_plain`).
+    once; ``None`` unless the queryset is plain (:func:`plain`).
 
     Raises ``EmptyResultSet`` when nothing can match, as Django's compiler.
     """
     query = queryset.query
     select = _select(queryset.db)
-    order_by = _order_by(query) if _plain(query) else None
+    order_by = _order_by(query) if plain(query) else None
     if order_by is None:
         return None
+    where, params, limit = page_filter(queryset)
+    parts = (select.sql, where, f"ORDER BY {order_by}")
+    return " ".join(part for part in (*parts, limit) if part), params
+
+
+def page_filter(queryset: QuerySet[Any]) -> tuple[str, list[Any], str]:
+    """``WHERE …`` (or ""), its parameters and ``LIMIT …`` of a plain queryset.
+
+    Raises ``EmptyResultSet`` when nothing can match, as Django's compiler.
+    """
+    query = queryset.query
     compiler = query.get_compiler(queryset.db)
     try:
         where, params = compiler.compile(query.where)
     except FullResultSet:
         where, params = "", []
     limit = compiler.connection.ops.limit_offset_sql(query.low_mark, query.high_mark)
-    parts = (select.sql, f"WHERE {where}" if where else "", f"ORDER BY {order_by}")
-    return " ".join(part for part in (*parts, limit) if part), list(params)
+    return (f"WHERE {where}" if where else ""), list(params), limit
 
 
 def read_rows(queryset: QuerySet[Any]) -> list[dict[str, Any]]:
     """The rows of ``queryset``: the values of the serializer's fields as read
     (keys for references), read with :func:`page_statement` when plain."""
+    return [dict(zip(ENTRY_FIELDS, row, strict=True)) for row in read_tuples(queryset)]
+
+
+def read_tuples(queryset: QuerySet[Any]) -> Iterable[tuple[Any, ...]]:
+    """The rows of :func:`read_rows` as tuples of ``ENTRY_FIELDS``' values."""
     try:
         statement = page_statement(queryset)
     except EmptyResultSet:
@@ -428,7 +459,7 @@ def read_rows(queryset: QuerySet[Any]) -> list[dict[str, Any]]:
         if converters:
             compiler = queryset.query.get_compiler(queryset.db)
             rows = compiler.apply_converters(rows, converters)
-    return [dict(zip(ENTRY_FIELDS, row, strict=True)) for row in rows]
+    return rows
 
 
 class EntryRowsIterable(BaseIterable):
@@ -436,17 +467,3 @@ class EntryRowsIterable(BaseIterable):
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
         return iter(read_rows(self.queryset))
-
-
-def lean_list(view: GenericAPIView[Any], queryset: QuerySet[Any]) -> Response:
-    """A list action's answer from rows of columns (see :func:`lean_entry_rows`).
-
-    ``queryset`` is the view's; its joins are dropped, the view's filters and
-    keyset pagination apply as for any list, and the answer is what the
-    serializer would give for the same page.
-    """
-    rows = view.filter_queryset(queryset.select_related(None)).all()
-    rows._iterable_class = EntryRowsIterable
-    page = view.paginate_queryset(rows)
-    assert page is not None, "lean_list needs the view's (keyset) pagination"
-    return view.get_paginated_response(lean_entry_rows(page))

@@ -27,7 +27,7 @@ from interactions.api.common import (
     VIEW_ENTRY,
     CountSerializer,
 )
-from interactions.api.entries.lean import lean_list
+from interactions.api.entries.lean_json import lean_list
 from interactions.api.entries.serializers import (
     GONE,
     AddCommentSerializer,

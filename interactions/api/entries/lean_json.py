@@ -1,0 +1,293 @@
+"""List pages written as JSON text directly (issue #12).
+
+The list and a contact's timeline answer exactly what DRF's ``JSONRenderer``
+writes for :class:`InteractionLogEntrySerializer`'s data, but no dict is built
+per row and the renderer does not walk the rows: each row is one ``%`` of a
+template (``{"entry_no":%s,"contact":%s,…}``) over its values already written
+as JSON (:func:`template_rows`):
+
+* a text column by ``json``'s own string encoder (what the renderer calls);
+* a date, clock time, amount, choice, boolean or key by the serializer's
+  field once per distinct value, then remembered (:class:`_Memo`);
+* a reference by its business key, read for the whole page with one query
+  (:func:`read_labels`), a timestamp in the request's time zone.
+
+The rows are read as tuples with the statement of
+:mod:`interactions.api.entries.lean` (compiled once). The page's envelope
+(next link, cursor) is rendered by the view's renderer itself and the rows
+take the place of its empty ``results`` (:class:`JsonPageResponse`).
+``response.data`` still answers the page's data, parsed from the rows when
+someone asks for it. Only with DRF's own ``JSONRenderer`` and its defaults
+(UTF-8, compact, no indent); any other renderer (the browsable API,
+``indent=``) gets the dict rows of :func:`lean_entry_rows`.
+"""
+
+import datetime as dt
+import json
+from collections.abc import Callable, Iterator
+from decimal import Decimal
+from functools import cache
+from operator import call, itemgetter
+from typing import Any
+
+from django.db.models import QuerySet
+from django.db.models.query import BaseIterable
+from rest_framework import serializers
+from rest_framework.generics import GenericAPIView
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+
+from interactions.api.entries.lean import (
+    _COLUMN_TYPES,
+    ENTRY_FIELDS,
+    ENTRY_REFERENCES,
+    EntryRowsIterable,
+    _static_converter,
+    _timestamp_converter,
+    keeps_decimal,
+    lean_entry_rows,
+    read_labels,
+    read_tuples,
+)
+from interactions.api.entries.serializers import InteractionLogEntrySerializer
+from interactions.models import InteractionLogEntry
+
+#: What DRF's renderer escapes besides JSON's own (a strict JavaScript subset).
+_LINE_SEPARATORS = (("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
+
+
+def _read_as(name: str) -> type | None:
+    """The Python type the entry's column of field ``name`` is read as."""
+    model_field = InteractionLogEntry._meta.get_field(name)
+    target = getattr(model_field, "target_field", None)
+    if getattr(model_field, "is_relation", False) and target is not None:
+        model_field = target
+    return _COLUMN_TYPES.get(model_field.get_internal_type())
+
+
+def _plain_json(renderer: Any, media_type: str | None, context: dict[str, Any]) -> bool:
+    """DRF's own JSON renderer writing UTF-8, compact, without indent."""
+    return (
+        type(renderer) is JSONRenderer
+        and not renderer.ensure_ascii
+        and renderer.compact
+        and renderer.get_indent(media_type or "", context) is None
+    )
+
+
+#: Distinct values whose JSON is remembered per field.
+_MEMO_SIZE = 4096
+
+
+class _Memo(dict[Any, str]):
+    """value → its JSON text, worked out on the first miss (``write``) and
+    kept when ``keep`` says equal values are written the same."""
+
+    def __init__(self, write: Callable[[Any], str], keep: Callable[[Any], bool]):
+        super().__init__()
+        self.write = write
+        self.keep = keep
+
+    def __missing__(self, value: Any) -> str:
+        text = self.write(value)
+        if len(self) < _MEMO_SIZE and self.keep(value):
+            self[value] = text
+        return text
+
+
+def _keep(value: Any) -> bool:
+    """Values that equal only values written the same: not an aware time (equal
+    across offsets), not a NaN, infinite or negative zero amount (-0.00 equals
+    0.00), nothing but these types."""
+    kind = type(value)
+    if kind is dt.time:
+        return value.tzinfo is None
+    if kind is Decimal:
+        return keeps_decimal(value)
+    return kind in (int, bool, dt.date)
+
+
+@cache
+def _template() -> tuple[str, tuple[tuple[str, Any], ...]]:
+    """``{"entry_no":%s,…}`` and, per field, how its value is written: a
+    ``_Memo`` or function of the value, or the reference/timestamp it is."""
+    encode = json.encoder.encode_basestring  # what JSONEncoder writes for str
+    writers: list[tuple[str, Any]] = []
+    fields = InteractionLogEntrySerializer().fields
+    assert tuple(fields) == ENTRY_FIELDS, "rows are read in the serializer's order"
+    for name, field in fields.items():
+        assert "%" not in name
+        if name in ENTRY_REFERENCES:
+            writers.append(("reference", ENTRY_REFERENCES[name]))
+            continue
+        if isinstance(field, serializers.DateTimeField):
+            writers.append(("timestamp", field))
+            continue
+        convert = _static_converter(field, name)
+        nullable = InteractionLogEntry._meta.get_field(name).null
+        if convert is None and _read_as(name) is str and not nullable:
+            writers.append(("static", encode))
+        elif convert is None and _read_as(name) is int and not nullable:
+            writers.append(("static", int.__repr__))
+        else:
+            writers.append(("memo", (field, convert)))
+    template = ",".join(json.dumps(name) + ":%s" for name in ENTRY_FIELDS)
+    return "{" + template + "}", tuple(writers)
+
+
+def _nullable(
+    convert: Callable[[Any], Any], encode: Callable[[Any], str]
+) -> Callable[[Any], str]:
+    def write(value: Any) -> str:
+        return "null" if value is None else encode(convert(value))
+
+    return write
+
+
+_MEMOS: dict[str, _Memo] = {}
+
+
+def _memo(
+    field: serializers.Field[Any, Any, Any, Any],
+    convert: Callable[[Any], Any] | None,
+    *,
+    encode: Callable[[Any], str],
+) -> _Memo:
+    """The field's values written as JSON, remembered across pages (the page
+    path runs only with the default renderer: one way of writing)."""
+    name = str(field.field_name)
+    memo = _MEMOS.get(name)
+    if memo is None:
+        memo = _Memo(_nullable(convert or (lambda value: value), encode), _keep)
+        memo[None] = "null"
+        memo = _MEMOS.setdefault(name, memo)
+    return memo
+
+
+def template_rows(rows: list[Any], encoder: json.JSONEncoder) -> str:
+    """``rows`` (tuples of ``ENTRY_FIELDS``) as the JSON array the renderer
+    writes for the serializer's data of the same entries."""
+    template, plan = _template()
+    keys = {
+        name: {row[index] for row in rows}
+        for index, (name, (kind, _target)) in enumerate(
+            zip(ENTRY_FIELDS, plan, strict=True)
+        )
+        if kind == "reference"
+    }
+    labels = read_labels(keys)
+    encode = encoder.encode
+    shown: dict[Any, dict[Any, str]] = {}
+    for table, found in labels.items():
+        shown[table] = {pk: encode(label) for pk, label in found.items()}
+        shown[table][None] = "null"
+    writers: list[Callable[[Any], str]] = []
+    for kind, target in plan:
+        if kind == "reference":
+            writers.append(shown[target].__getitem__)
+        elif kind == "static":
+            writers.append(target)
+        elif kind == "timestamp":
+            writers.append(_nullable(_timestamp_converter(target), encode))
+        else:
+            writers.append(_memo(*target, encode=encode).__getitem__)
+    text = (
+        "["
+        + ",".join([template % tuple(map(call, writers, row)) for row in rows])
+        + "]"
+    )
+    for character, escaped in _LINE_SEPARATORS:
+        if character in text:
+            text = text.replace(character, escaped)
+    return text
+
+
+class JsonPageResponse(Response):
+    """A page whose rows are JSON text already (:func:`template_rows`).
+
+    The renderer writes the envelope (``next``, ``next_cursor``) with empty
+    ``results``, and the rows take their place. ``data`` is the page's data
+    as the dict path answers it, parsed from the rows when asked for; another
+    renderer than the plain JSON one renders that data.
+    """
+
+    def __init__(self, envelope: dict[str, Any], rows: str) -> None:
+        self._envelope = envelope
+        self._rows = rows
+        self._parsed: dict[str, Any] | None = None
+        self._envelope_only = False
+        self._replaced = False
+        super().__init__(None)
+
+    @property
+    def data(self) -> dict[str, Any]:
+        if self._envelope_only:
+            return {**self._envelope, "results": []}
+        if self._parsed is None:
+            self._parsed = {**self._envelope, "results": json.loads(self._rows)}
+        return self._parsed
+
+    @data.setter
+    def data(self, value: Any) -> None:
+        # None from Response.__init__; anything else replaces the page.
+        if value is not None:
+            self._parsed, self._replaced = value, True
+
+    @property
+    def rendered_content(self) -> Any:
+        renderer = getattr(self, "accepted_renderer", None)
+        media_type = getattr(self, "accepted_media_type", None)
+        context = getattr(self, "renderer_context", None) or {}
+        if self._replaced or not _plain_json(renderer, media_type, context):
+            return super().rendered_content
+        self._envelope_only = True
+        try:
+            envelope = super().rendered_content
+        finally:
+            self._envelope_only = False
+        assert envelope.endswith(b'"results":[]}'), envelope
+        return envelope[:-3] + self._rows.encode() + b"}"
+
+
+#: A row of ENTRY_FIELDS' values, each also readable by name (the keyset's).
+EntryTuple = type(
+    "EntryTuple",
+    (tuple,),
+    {
+        "__slots__": (),
+        **{name: property(itemgetter(i)) for i, name in enumerate(ENTRY_FIELDS)},
+    },
+)
+
+
+class TupleRowsIterable(BaseIterable):
+    """Iterating the queryset yields :func:`read_tuples` as ``EntryTuple``."""
+
+    def __iter__(self) -> Iterator[Any]:
+        return map(EntryTuple, read_tuples(self.queryset))
+
+
+def lean_list(view: GenericAPIView[Any], queryset: QuerySet[Any]) -> Response:
+    """A list action's answer from rows of columns, written as JSON text when
+    the renderer is DRF's plain JSON one (:func:`template_rows`), else as the
+    dicts of :func:`lean_entry_rows`; both answer what the serializer would.
+
+    ``queryset`` is the view's; its joins are dropped, the view's filters and
+    keyset pagination apply as for any list.
+    """
+    rows = view.filter_queryset(queryset.select_related(None)).all()
+    request = view.request
+    renderer = getattr(request, "accepted_renderer", None)
+    as_json = _plain_json(renderer, getattr(request, "accepted_media_type", None), {})
+    rows._iterable_class = TupleRowsIterable if as_json else EntryRowsIterable
+    page = view.paginate_queryset(rows)
+    assert page is not None, "lean_list needs the view's (keyset) pagination"
+    if not as_json:
+        return view.get_paginated_response(lean_entry_rows(page))
+    paginator = view.paginator
+    assert paginator is not None and isinstance(renderer, JSONRenderer)
+    envelope = paginator.get_paginated_response([]).data
+    encoder = renderer.encoder_class(
+        ensure_ascii=False, separators=(",", ":"), allow_nan=not renderer.strict
+    )
+    return JsonPageResponse(dict(envelope), template_rows(page, encoder))
