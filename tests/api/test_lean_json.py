@@ -22,6 +22,7 @@ from interactions.api.entries.serializers import InteractionLogEntrySerializer, 
 from interactions.models import InteractionLogEntry
 from tests import factories
 from tests.factories import make_entry
+from tests.figures_recount import refigure
 
 pytestmark = pytest.mark.django_db
 
@@ -99,6 +100,9 @@ def hard_entries(person, company, template, integrator):
             **values,
         )
         made.append(entry)
+    # Hard values set directly (cost, attempt failed …): figures as the
+    # services would keep them.
+    refigure(InteractionLogEntry.objects.filter(pk__in=[e.pk for e in made]))
     return made
 
 
