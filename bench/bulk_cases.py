@@ -30,9 +30,9 @@ from bench.harness import (
     Check,
     PeakRss,
     captured_queries,
+    checkpoint,
     explain,
     in_turns,
-    median_ms,
     progress,
     python_profile,
     timed,
@@ -149,18 +149,14 @@ def export_checks(ctx: Context) -> list[Check]:
                 f"{sizes['copy']:,} + a {header}-byte header"
             )
     checks = [
-        Check(
-            case=CASE_EXPORT,
-            what=f"GET {EXPORT_URL} ({ctx.dataset.entries:,} rows, streamed)",
-            value=median_ms(export_samples),
-            unit="ms",
+        Check.timed(
+            CASE_EXPORT,
+            f"GET {EXPORT_URL} ({ctx.dataset.entries:,} rows, streamed)",
+            export_samples,
+            "COPY (the view's SELECT) TO STDOUT (psycopg 3)",
+            copy_samples,
             kind="max_ratio",
             limit=EXPORT_RATIO,
-            baseline_what="COPY (the view's SELECT) TO STDOUT (psycopg 3)",
-            baseline=median_ms(copy_samples),
-            runs=len(export_samples),
-            samples=export_samples,
-            baseline_samples=copy_samples,
         ),
         Check(
             case=CASE_EXPORT,
@@ -206,19 +202,6 @@ def _vacuum_entries() -> None:
             cursor.execute(f"VACUUM (ANALYZE) {model._meta.db_table}")
 
 
-def _checkpoint() -> None:
-    """Start each side right after a checkpoint (untimed).
-
-    A side writes ~1 GB of WAL at scale 1 (100,000 entries and their index
-    entries), more than ``max_wal_size``: without this a checkpoint falls
-    inside some runs and not others, and the side after it pays a full-page
-    image for every page it touches — the pairs of one run differed by up to
-    1.9× from that alone. Now both sides pay the same.
-    """
-    with connection.cursor() as cursor:
-        cursor.execute("CHECKPOINT")
-
-
 def _logged_content(segment_no: str) -> dict[tuple[Any, ...], int]:
     """What the logged entries recorded as sent: (language, subject, the
     attachment's subject, body, file, read-only) → entries, and how many
@@ -255,7 +238,7 @@ def _rolled_back(
     with transaction.atomic():
         try:
             measured = prepare()
-            _checkpoint()
+            checkpoint()
             elapsed = timed(measured)
             count = InteractionLogEntry.objects.filter(segment_no=segment_no).count()
             if count != expected:
@@ -304,24 +287,20 @@ def segment_checks(ctx: Context) -> list[Check]:
                 f"{recorded['raw']} != {recorded['service']}"
             )
     checks = [
-        Check(
-            case=CASE_SEGMENT,
-            what=f"log_segment ({expected:,} lines)",
-            value=median_ms(service_samples),
-            unit="ms",
+        Check.timed(
+            CASE_SEGMENT,
+            f"log_segment ({expected:,} lines)",
+            service_samples,
+            "raw INSERT … SELECT of the same rows and attachments, "
+            "segment deleted (`bench/segment_log.py`)",
+            raw_samples,
             kind="max_ratio",
             limit=BULK_LIMIT,
-            baseline_what="raw INSERT … SELECT of the same rows and attachments, "
-            "segment deleted (`bench/segment_log.py`)",
-            baseline=median_ms(raw_samples),
-            runs=len(service_samples),
             detail="each run in a transaction rolled back afterwards (commit "
             "excluded from both sides); entries table vacuumed between runs; "
             f"both sides store the same {recorded['service'][('attachments',)]:,} "
             "attachment(s) and subjects (checked every run); the baseline also "
             "deletes the segment, as logging does",
-            samples=service_samples,
-            baseline_samples=raw_samples,
         )
     ]
 
@@ -437,7 +416,12 @@ def delete_checks(ctx: Context) -> list[Check]:
         return delete_canceled_entries(actor=ctx.user, filters=CanceledEntryFilter())
 
     def measured(fn: Callable[[], int]) -> tuple[float, float]:
-        """Seconds and RSS growth of one deletion; the rows are restored after."""
+        """Seconds and RSS growth of one deletion; the rows are restored after.
+
+        Restoring 500,000 rows writes as much WAL as deleting them: each side
+        starts after a checkpoint (:func:`bench.harness.checkpoint`).
+        """
+        checkpoint()
         with PeakRss() as memory:
             start = time.perf_counter()
             count = fn()
@@ -464,26 +448,21 @@ def delete_checks(ctx: Context) -> list[Check]:
                 run, lambda: raw_samples.append(measured(_raw_delete)[0]), run_service
             )
         checks = [
-            Check(
-                case=CASE_DELETE,
-                what=f"delete_canceled_entries ({expected:,} of "
-                f"{ctx.dataset.entries:,})",
-                value=median_ms(service_samples),
-                unit="ms",
+            Check.timed(
+                CASE_DELETE,
+                f"delete_canceled_entries ({expected:,} of {ctx.dataset.entries:,})",
+                service_samples,
+                "raw DELETE (comments, outbox messages, orphaned "
+                "attachments, then entries)",
+                raw_samples,
                 kind="max_ratio",
                 limit=BULK_LIMIT,
-                baseline_what="raw DELETE (comments, outbox messages, orphaned "
-                "attachments, then entries)",
-                baseline=median_ms(raw_samples),
-                runs=len(service_samples),
                 detail="both commit; the service in batches of "
                 f"{settings.CRM_DELETE_BATCH_SIZE} (one transaction each); both "
                 "delete the same comments, outbox messages and orphaned "
                 f"attachments ({attachments:,} attachments on the canceled "
                 "entries); the deleted rows are restored and the table vacuumed "
-                "after every run",
-                samples=service_samples,
-                baseline_samples=raw_samples,
+                "after every run, then a checkpoint (untimed) before each side",
             ),
             Check(
                 case=CASE_DELETE,

@@ -16,7 +16,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth.models import User
-from django.db import connection
 from django.http import HttpResponse
 from django.test import Client
 
@@ -24,6 +23,7 @@ from bench.dataset import Dataset
 from bench.harness import (
     Check,
     captured_queries,
+    checkpoint,
     explain_slowest,
     median_ms,
     python_profile,
@@ -187,15 +187,10 @@ class Timing:
 def settle_database() -> None:
     """Write out the dataset build's dirty pages before the growth timings.
 
-    A build at scale 1 leaves gigabytes of dirty buffers that the
-    checkpointer would otherwise write out, spread over minutes, while the
-    full log's pages are timed (the small log's build leaves almost none):
-    every page's Python CPU then grew ~1.4× with the log, the API list's and
-    the card's alike, although the rows they render are the same. Both sides
-    are timed after a ``CHECKPOINT``.
+    Without it every page's Python CPU grew ~1.4× with the log (the small
+    log's build leaves almost no dirty buffers): :func:`harness.checkpoint`.
     """
-    with connection.cursor() as cursor:
-        cursor.execute("CHECKPOINT")
+    checkpoint()
 
 
 def growth_samples(ctx: Context) -> dict[str, Timing]:
