@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from django.db import connections, router
+from django.db import router
 from django.db.models import CharField, F, IntegerField, QuerySet, Value
 
 from contacts.models import (
@@ -14,6 +14,11 @@ from contacts.models import (
     IndustryGroup,
     JobResponsibility,
     MailingGroup,
+)
+from interactions_crm.platform.compiled import (
+    STAND_IN_ID,
+    STAND_IN_TEXT,
+    CompiledQuery,
 )
 
 
@@ -108,26 +113,15 @@ def classification_of(rows: Iterable[tuple[Any, ...]]) -> Classification:
     return Classification(**items)
 
 
-#: A contact key no row has: marks the parameters the contact's key replaces.
-_STAND_IN_KEY = -7_390_451_263
-
-
-@dataclass(frozen=True)
-class _Statement:
-    sql: str
-    params: tuple[Any, ...]
-    key_at: tuple[int, ...]
-
-
 @cache
-def _classification_statement(alias: str, is_company: bool) -> _Statement:
+def _classification_statement(alias: str, is_company: bool) -> CompiledQuery:
     """:func:`classification_union`'s statement, compiled once (see below)."""
     kind = Contact.Type.COMPANY if is_company else Contact.Type.PERSON
-    union = classification_union(Contact(pk=_STAND_IN_KEY, type=kind)).using(alias)
-    sql, params = union.query.get_compiler(alias).as_sql()
-    key_at = tuple(i for i, param in enumerate(params) if param == _STAND_IN_KEY)
-    assert len(key_at) == 3, (sql, params)  # one per table
-    return _Statement(sql, tuple(params), key_at)
+    stand_in = Contact(pk=STAND_IN_ID, type=kind)
+    # One place per table of the union.
+    return CompiledQuery.compile(
+        classification_union(stand_in).using(alias), STAND_IN_ID, places=3
+    )
 
 
 def contact_classification(contact: Contact) -> Classification:
@@ -141,9 +135,36 @@ def contact_classification(contact: Contact) -> Classification:
     """
     alias = router.db_for_read(ContactBusinessRelation)
     statement = _classification_statement(alias, contact.is_company)
-    params = list(statement.params)
-    for index in statement.key_at:
-        params[index] = contact.pk
-    with connections[alias].cursor() as cursor:
-        cursor.execute(statement.sql, params)
-        return classification_of(cursor.fetchall())
+    return classification_of(statement.rows(contact.pk))
+
+
+# --- the contact card's own reads: statements compiled once ---------------------
+
+
+@cache
+def _contact_statement(alias: str) -> CompiledQuery:
+    rows = Contact.objects.with_related().using(alias).filter(no=STAND_IN_TEXT)
+    return CompiledQuery.compile(rows[:1], STAND_IN_TEXT)
+
+
+def contact_with_related(no: str) -> Contact | None:
+    """The contact numbered ``no`` with its company and salesperson, if any.
+
+    ``Contact.objects.with_related().filter(no=no).first()`` from a statement
+    compiled once (:mod:`interactions_crm.platform.compiled`): every card and
+    card action reads its contact this way.
+    """
+    found = _contact_statement(router.db_for_read(Contact)).instances(no)
+    return found[0] if found else None  # type: ignore[return-value]
+
+
+@cache
+def _persons_statement(alias: str, limit: int) -> CompiledQuery:
+    rows = Contact.objects.using(alias).filter(company_id=STAND_IN_ID)
+    return CompiledQuery.compile(rows.order_by("name")[:limit], STAND_IN_ID)
+
+
+def company_persons(company: Contact, limit: int) -> list[Contact]:
+    """The first ``limit`` persons of ``company`` by name (compiled once)."""
+    alias = router.db_for_read(Contact)
+    return _persons_statement(alias, limit).instances(company.pk)  # type: ignore[return-value]

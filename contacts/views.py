@@ -17,8 +17,8 @@ from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.contrib.auth.models import User
 from django.core.exceptions import BadRequest, ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 from django_htmx.middleware import HtmxDetails
@@ -26,7 +26,11 @@ from django_htmx.middleware import HtmxDetails
 from contacts.filters import ContactFilterSet
 from contacts.forms import ContactForm
 from contacts.models import Contact
-from contacts.selectors import contact_classification
+from contacts.selectors import (
+    company_persons,
+    contact_classification,
+    contact_with_related,
+)
 from contacts.services import create_contact, update_contact
 from interactions_crm.platform.forms import add_service_errors
 from interactions_crm.platform.keyset import InvalidCursor, KeysetPage, keyset_page
@@ -69,7 +73,9 @@ def _page(
 
 def contact_or_404(no: str) -> Contact:
     """The contact with its company and salesperson, or 404."""
-    contact: Contact = get_object_or_404(Contact.objects.with_related(), no=no)
+    contact = contact_with_related(no)
+    if contact is None:
+        raise Http404
     return contact
 
 
@@ -132,15 +138,6 @@ class ContactListView(PermissionRequiredMixin, View):
 # --------------------------------------------------------------------------
 
 
-def card_queryset() -> QuerySet[Contact]:
-    """Contacts with what the card shows of them: company and salesperson.
-
-    The classification comes in one more query (:func:`card_context`).
-    """
-    contacts: QuerySet[Contact] = Contact.objects.with_related()
-    return contacts
-
-
 def card_context(request: StaffRequest, contact: Contact) -> dict[str, Any]:
     """What the card shows of the contact itself: details, classification, persons.
 
@@ -150,7 +147,7 @@ def card_context(request: StaffRequest, contact: Contact) -> dict[str, Any]:
     return {
         "contact": contact,
         "classification": contact_classification(contact),
-        "persons": list(contact.persons.order_by("name")[: CARD_PERSONS + 1])
+        "persons": company_persons(contact, CARD_PERSONS + 1)
         if contact.is_company
         else [],
         "card_persons": CARD_PERSONS,
@@ -176,7 +173,7 @@ class ContactDetailView(PermissionRequiredMixin, View):
         return card_context(self.request, contact)
 
     def get(self, request: StaffRequest, no: str) -> HttpResponse:
-        contact = get_object_or_404(card_queryset(), no=no)
+        contact = contact_or_404(no)
         return render(request, self.template_name, self.get_context(contact))
 
 

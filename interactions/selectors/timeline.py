@@ -11,10 +11,9 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from django.db import connections, router
+from django.db import router
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import F, Field, Func, Model, QuerySet
-from django.db.models.sql import Query
 from django.db.models.sql.compiler import SQLCompiler
 from django.utils.safestring import SafeData, SafeString
 from django.utils.translation import gettext
@@ -29,6 +28,7 @@ from interactions.models import (
     InteractionTemplate,
 )
 from interactions.selectors.display import UrlPattern, choice_labels
+from interactions_crm.platform.compiled import STAND_IN_ID, CompiledQuery
 from interactions_crm.platform.keyset import KeysetPage, encode_cursor, keyset_page
 from interactions_crm.platform.localformat import LocalFormats
 
@@ -188,42 +188,14 @@ def _timeline_values(contact: Contact) -> QuerySet[InteractionLogEntry]:
 # database, kind of contact and page size, with a stand-in key that is then
 # replaced by the contact's. Later pages (after a cursor) go through the ORM.
 
-#: A contact key no row has: marks the parameter the contact's key replaces.
-_STAND_IN_KEY = -7_390_451_263
-
-
-@dataclass(frozen=True)
-class _Statement:
-    """A compiled ``values()`` query and where the contact's key goes in it."""
-
-    sql: str
-    params: tuple[Any, ...]
-    key_at: tuple[int, ...]
-    names: tuple[str, ...]
-    converters: dict[int, tuple[list[Any], Any]]
-
 
 @cache
-def _first_page_statement(alias: str, is_company: bool, size: int) -> _Statement:
+def _first_page_statement(alias: str, is_company: bool, size: int) -> CompiledQuery:
     """The first page's statement (``size + 1`` rows) as Django compiles it."""
     kind = Contact.Type.COMPANY if is_company else Contact.Type.PERSON
-    stand_in = Contact(pk=_STAND_IN_KEY, type=kind)
-    queryset = (_timeline_values(stand_in).using(alias).order_by(*TIMELINE_ORDERING))[
-        : size + 1
-    ]
-    query = queryset.query
-    compiler = query.get_compiler(alias)
-    sql, params = compiler.as_sql()
-    key_at = tuple(i for i, param in enumerate(params) if param == _STAND_IN_KEY)
-    assert len(key_at) == 1, (sql, params)
-    # The names ``values()`` gives the columns (ValuesIterable).
-    names = (
-        list(query.selected)
-        if query.selected
-        else [*query.extra_select, *query.values_select, *query.annotation_select]
-    )
-    converters = compiler.get_converters([column for column, _, _ in compiler.select])
-    return _Statement(sql, tuple(params), key_at, tuple(names), converters)
+    stand_in = Contact(pk=STAND_IN_ID, type=kind)
+    queryset = _timeline_values(stand_in).using(alias).order_by(*TIMELINE_ORDERING)
+    return CompiledQuery.compile(queryset[: size + 1], STAND_IN_ID)
 
 
 def first_values_page(contact: Contact, *, size: int) -> KeysetPage:
@@ -234,17 +206,7 @@ def first_values_page(contact: Contact, *, size: int) -> KeysetPage:
     """
     alias = router.db_for_read(InteractionLogEntry)
     statement = _first_page_statement(alias, contact.is_company, size)
-    params = list(statement.params)
-    for index in statement.key_at:
-        params[index] = contact.pk
-    with connections[alias].cursor() as cursor:
-        cursor.execute(statement.sql, params)
-        rows: Any = cursor.fetchall()
-    if statement.converters:
-        compiler = Query(InteractionLogEntry).get_compiler(alias)
-        rows = compiler.apply_converters(rows, statement.converters)
-    names = statement.names
-    values = [dict(zip(names, row, strict=True)) for row in rows]
+    values = statement.values(contact.pk)
     has_next = len(values) > size
     values = values[:size]
     next_cursor = None

@@ -5,11 +5,13 @@ that depend on them (comments, outbox messages: every relation pointing at
 entries, by its ``on_delete``) and the attachments nothing else uses any
 more. No entry is loaded into Python.
 
-On PostgreSQL a batch is **one statement**: data-modifying CTEs lock the
-batch's entries (``FOR UPDATE``, in entry-number order), delete exactly the
-locked rows, then their dependents and orphaned attachments from the rows
-that ``DELETE … RETURNING`` gave back, so every part works on the same rows
-without the entry numbers making a round trip. Elsewhere (SQLite, whose
+On PostgreSQL a batch is **one statement**: data-modifying CTEs pick the
+batch's entry numbers (in entry-number order), delete the matching entries
+up to the last of them — the ``DELETE`` locks each row and rechecks the
+conditions on one changed meanwhile, so an entry un-canceled by another
+transaction is kept — then their dependents and orphaned attachments from
+the rows that ``DELETE … RETURNING`` gave back, so every part works on the
+same rows without the entry numbers making a round trip. Elsewhere (SQLite, whose
 writers are serialised) the batch is a few statements over the entry numbers.
 """
 
@@ -30,7 +32,7 @@ class Batch:
     """What one batch did: entries deleted, last entry number it reached."""
 
     deleted: int
-    #: Entries the batch took (locked); fewer than asked: it was the last.
+    #: Entries the batch took; fewer than asked: it was the last.
     found: int
     upper: int | None
 
@@ -122,9 +124,12 @@ def _delete_in_one_statement(batch: QuerySet[InteractionLogEntry], size: int) ->
     attachment_id = _quote(InteractionLogEntry._meta.get_field("attachment").column)
     attachments = _quote(Attachment._meta.db_table)
     file = _quote(Attachment._meta.get_field("file").column)
-    locked = batch.values("entry_no")[:size].select_for_update()
+    # The batch's entry numbers, not locked: the DELETE locks its rows and
+    # rechecks the conditions on a row changed meanwhile (a lock first wrote
+    # every row twice — ~1.3× the plain DELETE's time at 500,000 entries).
+    picked = batch.values("entry_no")[:size]
     try:
-        locked_sql, locked_params = locked.query.sql_with_params()
+        locked_sql, locked_params = picked.query.sql_with_params()
         # The batch's own conditions on the entries table itself (no join),
         # so the DELETE rechecks them on a row changed meanwhile.
         compiler = batch.query.get_compiler(connection=connection)

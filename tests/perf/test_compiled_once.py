@@ -1,5 +1,6 @@
 """Queries the contact card compiles once and reuses (issue #12): the first
-page of the timeline and the contact's classification. Each must read exactly
+page of the timeline, the contact's classification, the contact itself with
+its company and salesperson, and a company's persons. Each must read exactly
 what the ORM query it replaces reads, for a person and for a company."""
 
 import datetime as dt
@@ -8,6 +9,7 @@ import pytest
 
 from contacts.models import (
     BusinessRelation,
+    Contact,
     IndustryGroup,
     JobResponsibility,
     MailingGroup,
@@ -15,7 +17,9 @@ from contacts.models import (
 from contacts.selectors import (
     classification_of,
     classification_union,
+    company_persons,
     contact_classification,
+    contact_with_related,
 )
 from interactions.selectors import timeline
 from interactions_crm.platform.keyset import keyset_page
@@ -97,3 +101,57 @@ def test_classification_reads_what_the_orm_union_reads(company_with_entries):
         f"{person.no}-0",
     ]
     assert contact_classification(other) == classification_of([])
+
+
+def _fields(contact):
+    return {f.attname: getattr(contact, f.attname) for f in contact._meta.fields}
+
+
+def test_the_cards_contact_is_the_orm_contact_with_its_relations(
+    company_with_entries, django_assert_num_queries
+):
+    company, persons = company_with_entries
+    salesperson = factories.SalespersonFactory(code="CARD")
+    persons[0].salesperson = salesperson
+    persons[0].save()
+    for contact in (company, *persons):
+        expected = Contact.objects.with_related().get(no=contact.no)
+        with django_assert_num_queries(1):
+            found = contact_with_related(contact.no)
+            assert found is not None
+            # The relations came with it: reading them costs no query.
+            assert (found.company, found.salesperson) == (
+                expected.company,
+                expected.salesperson,
+            )
+        assert _fields(found) == _fields(expected)
+        assert found._state.adding is False
+        assert found._state.db == expected._state.db
+        if found.company is not None:
+            assert _fields(found.company) == _fields(expected.company)
+    assert contact_with_related("NO-SUCH") is None
+    assert contact_with_related(company.no.lower()) is None  # exact, as the ORM
+
+
+def test_the_cards_persons_are_the_orm_persons(company_with_entries):
+    company, persons = company_with_entries
+    persons += [factories.PersonFactory(company=company) for _ in range(3)]
+    for limit in (1, 3, 26):
+        expected = list(
+            Contact.objects.filter(company=company).order_by("name")[:limit]
+        )
+        found = company_persons(company, limit)
+        assert [_fields(p) for p in found] == [_fields(p) for p in expected]
+    assert company_persons(factories.CompanyFactory(), 26) == []
+
+
+def test_a_stand_in_found_elsewhere_than_expected_is_refused():
+    from django.core.exceptions import ImproperlyConfigured
+
+    from interactions_crm.platform.compiled import STAND_IN_ID, CompiledQuery
+
+    rows = Contact.objects.filter(pk=STAND_IN_ID) | Contact.objects.filter(
+        company_id=STAND_IN_ID
+    )
+    with pytest.raises(ImproperlyConfigured, match="2 of the statement's"):
+        CompiledQuery.compile(rows, STAND_IN_ID)

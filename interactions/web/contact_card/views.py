@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.core.exceptions import BadRequest, ValidationError
 from django.forms import Form
 from django.http import HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -25,7 +25,6 @@ from contacts.views import (
     ContactDetailView,
     StaffRequest,
     card_context,
-    card_queryset,
     contact_or_404,
 )
 from interactions.selectors import timeline
@@ -184,7 +183,7 @@ class ContactActionView(StaffView):
                 add_service_errors(form, exc)
             else:
                 return response
-        contact = get_object_or_404(card_queryset(), pk=contact.pk)
+        contact = contact_or_404(contact.no)  # as it is now, with its relations
         context = interaction_card_context(request, contact, **{self.form_name: form})
         return render(request, ContactCardView.template_name, context, status=400)
 
