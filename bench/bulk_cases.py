@@ -383,17 +383,13 @@ def _drop_backup() -> None:
 def _raw_delete() -> int:
     """The baseline: the service's deletions as hand-written ``DELETE`` statements.
 
-    The canceled entries' comments and outbox messages, the attachments
-    nothing else uses (no entry left, no template content, no segment), then
-    the entries — in one transaction, committed.
+    The attachments nothing else uses (no entry left, no template content, no
+    segment), then the entries — their comments and outbox messages go with
+    them, as the foreign keys cascade in the database (migration 0016) — in
+    one transaction, committed.
     """
     entries = InteractionLogEntry._meta.db_table
-    canceled = f"SELECT entry_no FROM {entries} WHERE canceled AND NOT postponed"
     with transaction.atomic(), connection.cursor() as cursor:
-        for model in (EntryComment, OutboxMessage):
-            cursor.execute(
-                f"DELETE FROM {model._meta.db_table} WHERE entry_id IN ({canceled})"
-            )
         cursor.execute(
             f"DELETE FROM {Attachment._meta.db_table} a WHERE a.id IN "
             f"(SELECT attachment_id FROM {entries} WHERE canceled AND NOT postponed) "
@@ -407,6 +403,21 @@ def _raw_delete() -> int:
         cursor.fetchall()  # the files to remove after commit (none in the data)
         cursor.execute(f"DELETE FROM {entries} WHERE canceled AND NOT postponed")
         return cursor.rowcount
+
+
+def _check_dependents_deleted() -> None:
+    """Both sides must delete the same rows: no comment or outbox message of
+    a deleted entry may be left (checked after every run, untimed)."""
+    backups = {EntryComment: BACKUP_COMMENTS, OutboxMessage: BACKUP_OUTBOX}
+    with connection.cursor() as cursor:
+        for model, backup in backups.items():
+            cursor.execute(
+                f"SELECT count(*) FROM {model._meta.db_table} "
+                f"WHERE id IN (SELECT id FROM {backup})"
+            )
+            (left,) = cursor.fetchone()
+            if left:
+                raise RuntimeError(f"{left} {model.__name__} rows were not deleted")
 
 
 def delete_checks(ctx: Context) -> list[Check]:
@@ -426,6 +437,7 @@ def delete_checks(ctx: Context) -> list[Check]:
             start = time.perf_counter()
             count = fn()
             elapsed = time.perf_counter() - start
+        _check_dependents_deleted()
         _restore_canceled()
         if count != expected:
             raise RuntimeError(f"Deleted {count} entries, expected {expected}")
@@ -452,17 +464,18 @@ def delete_checks(ctx: Context) -> list[Check]:
                 CASE_DELETE,
                 f"delete_canceled_entries ({expected:,} of {ctx.dataset.entries:,})",
                 service_samples,
-                "raw DELETE (comments, outbox messages, orphaned "
-                "attachments, then entries)",
+                "raw DELETE (orphaned attachments, then entries; their "
+                "comments and outbox messages cascade)",
                 raw_samples,
                 kind="max_ratio",
                 limit=BULK_LIMIT,
                 detail="both commit; the service in batches of "
                 f"{settings.CRM_DELETE_BATCH_SIZE} (one transaction each); both "
-                "delete the same comments, outbox messages and orphaned "
-                f"attachments ({attachments:,} attachments on the canceled "
-                "entries); the deleted rows are restored and the table vacuumed "
-                "after every run, then a checkpoint (untimed) before each side",
+                "delete the same comments, outbox messages (checked every run) "
+                f"and orphaned attachments ({attachments:,} attachments on the "
+                "canceled entries); the deleted rows are restored and the table "
+                "vacuumed after every run, then a checkpoint (untimed) before "
+                "each side",
             ),
             Check(
                 case=CASE_DELETE,

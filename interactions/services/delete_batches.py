@@ -11,17 +11,19 @@ up to the last of them — the ``DELETE`` locks each row and rechecks the
 conditions on one changed meanwhile, so an entry un-canceled by another
 transaction is kept — then their dependents and orphaned attachments from
 the rows that ``DELETE … RETURNING`` gave back, so every part works on the
-same rows without the entry numbers making a round trip. Elsewhere (SQLite, whose
+same rows without the entry numbers making a round trip. Dependents whose
+foreign key cascades in the database (comments and outbox messages,
+migration 0016) are left to it. Elsewhere (SQLite, whose
 writers are serialised) the batch is a few statements over the entry numbers.
 """
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import partial
+from functools import cache, partial
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connection, models, transaction
+from django.db import connection, connections, models, transaction
 from django.db.models import QuerySet
 
 from interactions.models import Attachment, InteractionLogEntry
@@ -43,12 +45,14 @@ def _quote(name: str | None) -> str:
     return connection.ops.quote_name(name)
 
 
-def _dependents() -> list[tuple[str, str, Any]]:
+def _dependents(
+    *, skip: frozenset[tuple[str, str]] = frozenset()
+) -> list[tuple[str, str, Any]]:
     """(table, column, on_delete) of every relation pointing at entries.
 
     CASCADE rows are deleted with the batch, SET_NULL ones unlinked; any
     other (PROTECT) makes the batch fail at commit (the foreign key), never
-    silently.
+    silently. Relations in ``skip`` ((table, column), unquoted) are left out.
     """
     return [
         (
@@ -59,7 +63,32 @@ def _dependents() -> list[tuple[str, str, Any]]:
         for relation in InteractionLogEntry._meta.related_objects
         if relation.one_to_many
         and relation.on_delete in (models.CASCADE, models.SET_NULL)
+        and (relation.related_model._meta.db_table, relation.field.column) not in skip
     ]
+
+
+@cache
+def _cascaded_by_database(alias: str) -> frozenset[tuple[str, str]]:
+    """(table, column) of the foreign keys to entries that cascade in the
+    PostgreSQL database itself (migration 0016: comments, outbox messages).
+
+    The database deletes those rows with their entry, one lookup per entry at
+    the end of the statement; deleting them in the batch's own SQL as well
+    would look every entry up twice. Read from the catalog once per process:
+    a key that lost its cascade (an ``AlterField`` recreates it without) is
+    deleted by the batch again, never left to fail.
+    """
+    with connections[alias].cursor() as cursor:
+        cursor.execute(
+            "SELECT t.relname, a.attname FROM pg_constraint c "
+            "JOIN pg_class t ON t.oid = c.conrelid "
+            "JOIN pg_attribute a ON a.attrelid = c.conrelid "
+            "AND a.attnum = ANY(c.conkey) "
+            "WHERE c.contype = 'f' AND c.confdeltype = 'c' "
+            "AND cardinality(c.conkey) = 1 AND c.confrelid = %s::regclass",
+            [InteractionLogEntry._meta.db_table],
+        )
+        return frozenset(cursor.fetchall())
 
 
 def _still_used(attachment: str, *, excluded_entries: str = "") -> str:
@@ -145,7 +174,8 @@ def _delete_in_one_statement(batch: QuerySet[InteractionLogEntry], size: int) ->
         f"AND {entries}.{key} <= (SELECT max({key}) FROM locked) "
         f"RETURNING {entries}.{key}, {entries}.{attachment_id})",
     ]
-    for index, (table, column, on_delete) in enumerate(_dependents()):
+    cascaded = _cascaded_by_database(connection.alias)
+    for index, (table, column, on_delete) in enumerate(_dependents(skip=cascaded)):
         if on_delete is models.CASCADE:
             change = f"DELETE FROM {table}"
         else:
