@@ -277,6 +277,27 @@ def test_timeline_load_more_pages_by_keyset(staff_client, person, monkeypatch):
     assert seen == expected
 
 
+def test_loaded_items_take_the_focus_on_their_first_link_only(
+    staff_client, person, monkeypatch
+):
+    monkeypatch.setattr(card_views, "TIMELINE_PAGE_SIZE", 2)
+    for _ in range(4):
+        make_entry(person, date=dt.date(2026, 3, 2))
+    card = staff_client.get(contact_url("contact-detail", person))
+    assert "autofocus" not in card.content.decode().split('id="timeline"', 1)[1]
+
+    more = staff_client.get(
+        contact_url("contact-timeline", person),
+        {"cursor": card.context["page"].next_cursor},
+        **HTMX,
+    ).content.decode()
+
+    items = more.split('<li class="timeline__item')[1:]
+    assert len(items) == 2
+    assert " autofocus>" in items[0]
+    assert "autofocus" not in items[1]
+
+
 def test_timeline_without_htmx_renders_a_full_page(staff_client, person):
     make_entry(person)
     response = staff_client.get(contact_url("contact-timeline", person))

@@ -60,10 +60,17 @@ TIMELINE_PAGE_SIZE = 20
 ACTION_FORMS = "interactions/includes/contact_action_forms.html"
 
 
-def timeline_page(contact: Contact, cursor: str | None = None) -> KeysetPage:
-    """A page of the contact's timeline; a tampered cursor is a bad request."""
+def timeline_page(
+    contact: Contact, cursor: str | None = None, *, focus_first: bool = False
+) -> KeysetPage:
+    """A page of the contact's timeline; a tampered cursor is a bad request.
+
+    ``focus_first``: the first item's link takes the focus (a "Load more" page).
+    """
     try:
-        return timeline.timeline_items(contact, cursor=cursor, size=TIMELINE_PAGE_SIZE)
+        return timeline.timeline_items(
+            contact, cursor=cursor, size=TIMELINE_PAGE_SIZE, focus_first=focus_first
+        )
     except InvalidCursor as exc:
         raise BadRequest(_("The page link is not valid.")) from exc
 
@@ -136,8 +143,8 @@ class ContactTimelineView(StaffView):
 
     def get(self, request: StaffRequest, no: str) -> HttpResponse:
         contact = contact_or_404(no)
-        page = timeline_page(contact, request.GET.get("cursor"))
-        context = {"contact": contact, "page": page, "more_focus": True}
+        page = timeline_page(contact, request.GET.get("cursor"), focus_first=True)
+        context = {"contact": contact, "page": page}
         if request.htmx:
             return render(
                 request,
