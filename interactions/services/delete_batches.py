@@ -63,7 +63,8 @@ def _dependents(
         for relation in InteractionLogEntry._meta.related_objects
         if relation.one_to_many
         and relation.on_delete in (models.CASCADE, models.SET_NULL)
-        and (relation.related_model._meta.db_table, relation.field.column) not in skip
+        and (relation.related_model._meta.db_table, str(relation.field.column))
+        not in skip
     ]
 
 
