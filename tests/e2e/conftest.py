@@ -13,7 +13,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import User
 from playwright.sync_api import Browser, Page, sync_playwright
+
+from tests import factories
+from tests.conftest import STAFF_PERMISSIONS, grant
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -58,6 +62,15 @@ def page(browser: Browser, live_server) -> Iterator[Page]:
     tab = context.new_page()
     yield tab
     context.close()
+
+
+@pytest.fixture
+def staff(db) -> User:
+    """Sales staff as in tests/conftest.py, with a salesperson of their own."""
+    user = factories.UserFactory(username="staff", first_name="Jo")
+    grant(user, *STAFF_PERMISSIONS)
+    factories.SalespersonFactory(code="JO", name="Jo Nordmann", user=user)
+    return user
 
 
 def log_in(page: Page, username: str, password: str = PASSWORD) -> None:

@@ -9,18 +9,9 @@ from playwright.sync_api import Page, expect
 from interactions.models import DocumentType, InteractionLogEntry
 from interactions.services.setup import set_document_template
 from tests import factories
-from tests.conftest import STAFF_PERMISSIONS, grant
 from tests.e2e.conftest import log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def staff(db):
-    user = factories.UserFactory(username="staff", first_name="Jo")
-    grant(user, *STAFF_PERMISSIONS)
-    factories.SalespersonFactory(code="JO", name="Jo Nordmann", user=user)
-    return user
 
 
 @pytest.fixture

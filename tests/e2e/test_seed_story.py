@@ -21,7 +21,7 @@ from interactions.models import (
 )
 from interactions_crm.platform.models import BackgroundJob
 from tests import factories
-from tests.conftest import STAFF_PERMISSIONS, grant
+from tests.conftest import grant
 from tests.e2e.conftest import log_in, screenshot
 from tests.factories import make_entry
 
@@ -29,15 +29,6 @@ from tests.factories import make_entry
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 DELETE_CANCELED = "interactions.delete_canceled_interactionlogentry"
-
-
-@pytest.fixture
-def staff(db):
-    """Sales staff as in tests/conftest.py, with a salesperson of their own."""
-    user = factories.UserFactory(username="staff", first_name="Jo")
-    grant(user, *STAFF_PERMISSIONS)
-    factories.SalespersonFactory(code="JO", name="Jo Nordmann", user=user)
-    return user
 
 
 @pytest.fixture

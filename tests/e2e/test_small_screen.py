@@ -17,7 +17,6 @@ from playwright.sync_api import Page, expect
 
 from interactions.services.comments import add_comment
 from tests import factories
-from tests.conftest import STAFF_PERMISSIONS, grant
 from tests.e2e.conftest import SCREENSHOTS, log_in
 from tests.factories import make_entry
 
@@ -27,14 +26,6 @@ PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 #: About 4,800 px of one unbroken word at the page's font size.
 LONG_WORD = "Langtordsomikkeharmellomrom" * 18
-
-
-@pytest.fixture
-def staff(db):
-    user = factories.UserFactory(username="staff", first_name="Jo")
-    grant(user, *STAFF_PERMISSIONS)
-    factories.SalespersonFactory(code="JO", name="Jo Nordmann", user=user)
-    return user
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Callable
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
@@ -25,15 +25,9 @@ from interactions.models import InteractionLogEntry, LoggedSegment
 from tests.api.conftest import token_client
 from tests.conftest import STAFF_PERMISSIONS, grant
 from tests.interactions.ledger_support import make_entries, put_in_logged_segment
+from tests.races import CONCURRENT_WRITERS
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="concurrent writers need PostgreSQL (SQLite serialises them)",
-    ),
-]
+pytestmark = CONCURRENT_WRITERS
 
 ENTRIES = 60
 ROUNDS = 120  # requests per thread

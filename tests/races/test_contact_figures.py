@@ -9,7 +9,6 @@ import random
 import threading
 from decimal import Decimal
 
-import pytest
 from django.db import connection
 
 from interactions.models import InteractionLogEntry
@@ -17,15 +16,9 @@ from interactions.services import cancel_entries, uncancel_entries
 from tests import factories
 from tests.factories import make_entry
 from tests.figures_recount import assert_figures_recounted
+from tests.races import CONCURRENT_WRITERS
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="concurrent writers need PostgreSQL (SQLite serialises them)",
-    ),
-]
+pytestmark = CONCURRENT_WRITERS
 
 ADDERS = 3
 ROUNDS = 12
