@@ -12,13 +12,16 @@ network); bulk cases call the services directly, as a view or task would.
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth.models import User
+from django.db import DEFAULT_DB_ALIAS
 from django.http import HttpResponse
 from django.test import Client
 
+from bench.databases import on_database
 from bench.dataset import Dataset
 from bench.harness import (
     Check,
@@ -30,6 +33,7 @@ from bench.harness import (
     sample_round_robin,
     top_queries,
 )
+from interactions.models import InteractionLogEntry
 from interactions_crm.platform.api.auth import issue_token
 
 API_LIST = "/api/v1/interactions/"
@@ -70,6 +74,9 @@ class Context:
     cpu_ms: dict[str, float] = field(default_factory=dict)
     # The hot requests whose queries case 9 explains: what → (client, URL).
     hot: dict[str, tuple[Client, str]] = field(default_factory=dict)
+    # The connection alias of the dataset's database (the growth case's small
+    # log has its own: bench.databases).
+    database: str = DEFAULT_DB_ALIAS
 
 
 def bench_user() -> tuple[User, str]:
@@ -80,10 +87,15 @@ def bench_user() -> tuple[User, str]:
     return user, issue_token(actor=None, user=user).key
 
 
-def make_context(dataset: Dataset, *, runs: int, heavy_runs: int) -> Context:
-    user, key = bench_user()
-    web = Client()
-    web.force_login(user)
+def make_context(
+    dataset: Dataset, *, runs: int, heavy_runs: int, database: str = DEFAULT_DB_ALIAS
+) -> Context:
+    """The context of ``dataset``, built in ``database`` (the clients' user,
+    API token and session are rows of that database)."""
+    with on_database(database):
+        user, key = bench_user()
+        web = Client()
+        web.force_login(user)
     return Context(
         dataset=dataset,
         user=user,
@@ -92,6 +104,7 @@ def make_context(dataset: Dataset, *, runs: int, heavy_runs: int) -> Context:
         runs=runs,
         heavy_runs=heavy_runs,
         warmup=max(1, runs // 5),
+        database=database,
     )
 
 
@@ -176,61 +189,78 @@ def growth_urls(dataset: Dataset) -> dict[str, tuple[str, str]]:
     }
 
 
-@dataclass(frozen=True)
-class Timing:
-    """Wall-clock samples of one page and the Python CPU median (ms)."""
-
-    wall: list[float]
-    cpu_ms: float
-
-
 def settle_database() -> None:
     """Write out the dataset build's dirty pages before the growth timings.
 
     Without it every page's Python CPU grew ~1.4× with the log (the small
     log's build leaves almost no dirty buffers): :func:`harness.checkpoint`.
+    A ``CHECKPOINT`` covers every database of the server, the small log's too.
     """
     checkpoint()
 
 
-def growth_samples(ctx: Context) -> dict[str, Timing]:
-    """Timings of :func:`growth_urls` on the current dataset (after a checkpoint)."""
+def entries_in(ctx: Context) -> int:
+    """The entries of ``ctx``'s database, counted with it in place."""
+    with on_database(ctx.database):
+        return InteractionLogEntry.objects.order_by().count()
+
+
+def get_on(database: str, client: Client, url: str) -> HttpResponse:
+    """:func:`get_ok` with ``database`` as Django's default connection."""
+    with on_database(database):
+        return get_ok(client, url)
+
+
+def growth_checks(small: Context, ctx: Context) -> list[Check]:
+    """Each page on the full log against the same page on the small one.
+
+    The small log is in a database of its own (``small.database``, built and
+    its user logged in before the full log was built). Both sides are timed
+    in turns in one :func:`sample_round_robin` — small then full, page by
+    page, every round — each request with its side's database in place of
+    the default connection (:func:`bench.databases.on_database`), so a drift
+    of the machine's speed hits both alike.
+    """
+    for side in (small, ctx):
+        counted = entries_in(side)
+        if counted != side.dataset.entries:
+            raise RuntimeError(
+                f"The {side.database!r} database holds {counted:,} entries, "
+                f"not the {side.dataset.entries:,} built there."
+            )
     settle_database()
-    pages = {
-        name: (getattr(ctx, client_name), url)
-        for name, (client_name, url) in growth_urls(ctx.dataset).items()
-    }
-    walls = time_gets(ctx, pages)
-    return {
-        name: Timing(wall=walls[name], cpu_ms=ctx.cpu_ms[url])
-        for name, (_client, url) in pages.items()
-    }
-
-
-def growth_checks(
-    small: dict[str, Timing], small_entries: int, ctx: Context
-) -> list[Check]:
-    """Each page on the full log against the same page on the small one."""
-    urls = growth_urls(ctx.dataset)
+    full_urls = growth_urls(ctx.dataset)
+    small_urls = growth_urls(small.dataset)
+    calls: dict[str, Callable[[], Any]] = {}
+    # The same pages in the same order on both logs (the probe contact's
+    # number, and at tiny scales its entries, differ: named by the full log).
+    for (name, (client_name, url)), (_, small_url) in zip(
+        full_urls.items(), small_urls.values(), strict=True
+    ):
+        calls[f"{name} (small)"] = partial(
+            get_on, small.database, getattr(small, client_name), small_url
+        )
+        calls[f"{name} (full)"] = partial(
+            get_on, ctx.database, getattr(ctx, client_name), url
+        )
+    results = sample_round_robin(calls, runs=ctx.runs, warmup=ctx.warmup)
     checks = []
-    for name, full in growth_samples(ctx).items():
-        check = Check(
-            case=CASE_GROWTH,
-            what=f"{name} at {ctx.dataset.entries:,} entries",
-            value=median_ms(full.wall),
-            unit="ms",
+    for name, (client_name, url) in full_urls.items():
+        wall, cpu = results[f"{name} (full)"]
+        small_wall, small_cpu = results[f"{name} (small)"]
+        ctx.cpu_ms[url] = median_ms(cpu)
+        check = Check.timed(
+            CASE_GROWTH,
+            f"{name} at {ctx.dataset.entries:,} entries",
+            wall,
+            f"same at {small.dataset.entries:,} entries",
+            small_wall,
             kind="max_ratio",
             limit=GROWTH_LIMIT,
-            baseline_what=f"same at {small_entries:,} entries",
-            baseline=median_ms(small[name].wall),
-            runs=len(full.wall),
-            detail=f"Python CPU median {full.cpu_ms:.1f} ms (full) / "
-            f"{small[name].cpu_ms:.1f} ms (small)",
-            samples=full.wall,
-            baseline_samples=small[name].wall,
+            detail=f"Python CPU median {median_ms(cpu):.1f} ms (full) / "
+            f"{median_ms(small_cpu):.1f} ms (small)",
         )
         if not check.passed:
-            client_name, url = urls[name]
             check.diagnosis = request_diagnosis(getattr(ctx, client_name), url)
         checks.append(check)
     return checks

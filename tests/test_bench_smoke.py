@@ -6,9 +6,13 @@ builder makes exactly the rows the cases rely on, that the segment it builds
 can be logged, and that budgets are judged and reported correctly.
 """
 
-import pytest
-from django.db import connection
+import copy
 
+import pytest
+from django.contrib.auth.models import User
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+
+from bench.databases import add_alias, on_database, remove_alias, small_database_url
 from bench.dataset import DatasetSpec, build_dataset, contact_no
 from bench.harness import END_MARKER, START_MARKER, Check, write_report
 from contacts.models import Contact
@@ -80,6 +84,57 @@ def test_bench_segment_can_be_logged(postgres, admin_user):
     logged = log_segment(segment=segment, actor=admin_user)
 
     assert logged.entries.count() == data.segment_lines
+
+
+def test_small_database_is_named_after_the_bench_database():
+    assert (
+        small_database_url("postgresql://postgres@127.0.0.1:5432/crm_bench?x=1")
+        == "postgresql://postgres@127.0.0.1:5432/crm_bench_small?x=1"
+    )
+
+
+def test_small_alias_is_the_default_database_under_another_name():
+    add_alias("second", "crm_bench_other")
+    try:
+        added = connections.settings["second"]
+        default = connections.settings[DEFAULT_DB_ALIAS]
+        assert added == {**default, "NAME": "crm_bench_other"}
+        assert added is not default and added["OPTIONS"] is not default["OPTIONS"]
+    finally:
+        remove_alias("second")
+    assert "second" not in connections.settings
+
+
+@pytest.mark.postgres
+def test_requests_on_the_small_database_use_its_connection(postgres):
+    """Case 6 times the small log with its database in place of the default.
+
+    The second connection here goes to the test database too, but outside
+    the test's transaction: it does not see the row the default connection
+    wrote, so what runs in the block — querysets, ``connection``,
+    ``transaction.atomic()`` — provably went through it, and the main
+    connection is back after the block. (Made directly rather than by
+    :func:`add_alias`: a test may only open connections of aliases it names.)
+    """
+    main = connections[DEFAULT_DB_ALIAS]
+    second = type(main)(copy.deepcopy(main.settings_dict), "second")
+    connections["second"] = second
+    User.objects.create(username="only-on-the-main-connection")
+    try:
+        with on_database("second"):
+            assert connection.alias == "second"
+            assert not User.objects.filter(username="only-on-the-main-connection")
+            with transaction.atomic():
+                assert second.in_atomic_block
+                blocks = len(main.atomic_blocks)
+            assert not second.in_atomic_block
+        assert len(main.atomic_blocks) == blocks  # the test's own, untouched
+        assert connections[DEFAULT_DB_ALIAS] is main
+        assert connection.alias == DEFAULT_DB_ALIAS
+        assert User.objects.filter(username="only-on-the-main-connection").exists()
+    finally:
+        second.close()
+        del connections["second"]
 
 
 def test_ratio_budget_is_judged_against_the_baseline():
