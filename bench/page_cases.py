@@ -30,6 +30,7 @@ from bench.dataset import Dataset
 from bench.harness import (
     Check,
     captured_queries,
+    median_ms,
     planning_times,
 )
 from contacts.models import Contact
@@ -119,7 +120,14 @@ def timeline_checks(ctx: Context) -> list[Check]:
                 data.company_entries if "company" in name else data.heavy_entries
             )
         ] = (client, url)
-    timed_pages: dict[str, tuple[Client, str]] = {}
+    # The heavy person's API page holds 50 rows, the small person's its 10:
+    # the same endpoint with ``page_size`` = the small one's rows shows what
+    # the 10,000 entries themselves cost (an informational row).
+    same_size = (
+        f"/api/v1/contacts/{data.heavy_contact_no}/interactions/"
+        f"?page_size={max(1, person_entries)}"
+    )
+    timed_pages: dict[str, tuple[Client, str]] = {"same size": (ctx.api, same_size)}
     for what, (
         client,
         url,
@@ -181,6 +189,17 @@ def timeline_checks(ctx: Context) -> list[Check]:
                 compared, lambda c=client, u=url: request_diagnosis(c, u)
             )
             checks += compared
+        # On the API row: the heavy person's page of as many rows as the
+        # small person's, timed in the same turns.
+        api_check = next(check for check in checks if check.what == list(pages)[1])
+        same = median_ms(walls["same size"])
+        api_check.detail += (
+            f"; the heavy person with ?page_size={person_entries} (the same "
+            f"rows as the small page): {same:.2f} ms, "
+            f"{same / api_check.baseline:.2f}× the small page"
+            if api_check.baseline
+            else ""
+        )
     return checks
 
 
