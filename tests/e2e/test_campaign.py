@@ -15,12 +15,12 @@ from playwright.sync_api import Page, expect
 from interactions.models import LoggedSegment, Segment
 from tests import factories
 from tests.e2e.conftest import log_in
-from tests.e2e.test_seed_story import message, staff  # noqa: F401 (fixture)
+from tests.e2e.test_seed_story import message
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def test_staff_run_a_trade_show_campaign(page: Page, staff):  # noqa: F811
+def test_staff_run_a_trade_show_campaign(page: Page, staff):
     mailing = factories.TemplateFactory(
         code="MAILING", description="Trade show mailing", correspondence_type="email"
     )

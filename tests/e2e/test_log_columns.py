@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 from interactions.models import LogViewPreference, SavedLogView
 from tests import factories
 from tests.e2e.conftest import log_in, screenshot
-from tests.e2e.test_seed_story import message, staff  # noqa: F401 (fixture)
+from tests.e2e.test_seed_story import message
 from tests.factories import make_entry
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -31,7 +31,7 @@ def first_column_after_no(page: Page) -> list[str]:
     ]
 
 
-def test_choose_columns_sort_and_save_a_view(page: Page, staff):  # noqa: F811
+def test_choose_columns_sort_and_save_a_view(page: Page, staff):
     campaign = factories.CampaignFactory(no="CP7", description="Spring fair")
     fjord = factories.CompanyFactory(no="CT100", name="Fjord Handel AS")
     kari = factories.PersonFactory(no="CT101", name="Kari Nordmann", company=fjord)

@@ -12,7 +12,6 @@ from playwright.sync_api import ConsoleMessage, Page, expect
 from interactions.models import InteractionLogEntry
 from tests import factories
 from tests.e2e.conftest import log_in, screenshot
-from tests.e2e.test_seed_story import staff  # noqa: F401 (fixture)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -39,7 +38,7 @@ def csp_violations(page: Page) -> list[str]:
     return found
 
 
-def test_choose_a_contact_from_the_list_by_keyboard(page: Page, staff, world):  # noqa: F811
+def test_choose_a_contact_from_the_list_by_keyboard(page: Page, staff, world):
     violations = csp_violations(page)
     log_in(page, "staff")
     page.goto("/interactions/new/")
@@ -86,7 +85,7 @@ def test_choose_a_contact_from_the_list_by_keyboard(page: Page, staff, world):  
 
 def test_an_ambiguous_name_without_choosing_is_a_field_message(
     page: Page,
-    staff,  # noqa: F811
+    staff,
     world,
 ):
     log_in(page, "staff")
