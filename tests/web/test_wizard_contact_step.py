@@ -7,6 +7,8 @@ The htmx defaults refresh replaces step 1's messages: a fixed contact's
 message goes, a new problem shows at once, old "required" messages vanish.
 """
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -249,6 +251,21 @@ def test_step_one_has_a_combobox_described_by_its_message_box(staff_client):
     assert 'data-lookup-url="/contacts/lookup/"' in html
     assert 'aria-describedby="id_contact_helptext wizard-contact-errors"' in html
     assert 'data-errors-for="id_contact"' in html
+
+
+def test_contact_and_template_refreshes_cancel_each_other(staff_client):
+    # Each field refreshes the details on change; an answer for the contact
+    # alone arriving after the one for contact and template would show the
+    # details without the template (seen in the browser test): one request
+    # at a time for the form, the newer replacing the older.
+    html = staff_client.get(CREATE).content.decode()
+
+    fields = re.findall(r"<(?:input|select)[^>]*hx-trigger=\"change\"[^>]*>", html)
+    assert [re.search(r'name="(\w+)"', field)[1] for field in fields] == [
+        "contact",
+        "template",
+    ]
+    assert all('hx-sync="closest form:replace"' in field for field in fields)
 
 
 # --- started from another page -------------------------------------------------------

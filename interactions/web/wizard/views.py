@@ -321,6 +321,10 @@ class CreateInteractionView(StaffView):
             "hx-target": "#wizard-details",
             "hx-swap": "outerHTML",
             "hx-include": "#wizard-form [data-defaults-input]",
+            # Contact and template each refresh the details: a change aborts
+            # the other's request still under way, so an older answer (the
+            # contact alone) never replaces a newer one (both chosen).
+            "hx-sync": "closest form:replace",
             "data-defaults-input": "",
         }
         form.fields["template"].widget.attrs.update(hx)
