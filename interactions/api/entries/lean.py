@@ -34,6 +34,7 @@ from django.db import connections, router
 from django.db.models import QuerySet
 from django.db.models.query import BaseIterable
 from django.db.models.sql import Query
+from psycopg.types.string import TextLoader
 from rest_framework import ISO_8601, relations, serializers
 from rest_framework.settings import api_settings
 
@@ -148,7 +149,7 @@ def _static_converter(
     """How field ``field`` shows a value read from ``column``; None: as it is.
 
     Timestamps are not handled here: their answer depends on the request's
-    time zone (:func:`_timestamp_converter`).
+    time zone (:func:`timestamp_converter`).
     """
     kind = type(field)
     model_field = InteractionLogEntry._meta.get_field(column)
@@ -188,16 +189,22 @@ def _static_converter(
     return field.to_representation
 
 
-def _timestamp_converter(field: serializers.DateTimeField) -> Convert:
+def timestamp_zone(field: serializers.DateTimeField) -> dt.tzinfo | None:
+    """The zone ``field`` writes timestamps in, as ISO 8601, now (the request's:
+    ``timezone.activate``); None when it writes them otherwise."""
+    if not _is_iso(field, api_settings.DATETIME_FORMAT):
+        return None
+    return field.timezone if hasattr(field, "timezone") else field.default_timezone()
+
+
+def timestamp_converter(field: serializers.DateTimeField) -> Convert:
     """DRF's ``DateTimeField.to_representation`` with the time zone of now.
 
     Built per page: the time zone is the request's (``timezone.activate``).
     Anything but an aware ``datetime`` in ISO 8601 goes to the field itself.
     """
     represent = field.to_representation
-    if not _is_iso(field, api_settings.DATETIME_FORMAT):
-        return represent
-    zone = field.timezone if hasattr(field, "timezone") else field.default_timezone()
+    zone = timestamp_zone(field)
     if zone is None:
         return represent
 
@@ -298,7 +305,7 @@ def lean_entry_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     conversions = [
         *((name, labels[table].__getitem__) for name, table in references),
         *converted,
-        *((name, _timestamp_converter(field)) for name, field in timestamps),
+        *((name, timestamp_converter(field)) for name, field in timestamps),
     ]
     for row in rows:
         for name, convert in conversions:
@@ -443,8 +450,15 @@ def read_rows(queryset: QuerySet[Any]) -> list[dict[str, Any]]:
     return [dict(zip(ENTRY_FIELDS, row, strict=True)) for row in read_tuples(queryset)]
 
 
-def read_tuples(queryset: QuerySet[Any]) -> Iterable[tuple[Any, ...]]:
-    """The rows of :func:`read_rows` as tuples of ``ENTRY_FIELDS``' values."""
+def read_tuples(
+    queryset: QuerySet[Any], *, timestamps_as_text: bool = False
+) -> Iterable[tuple[Any, ...]]:
+    """The rows of :func:`read_rows` as tuples of ``ENTRY_FIELDS``' values.
+
+    ``timestamps_as_text``: on PostgreSQL, a plain queryset's timestamps are
+    read as the database writes them (``2026-11-27 10:11:12.5+00``), for
+    :func:`~interactions.api.entries.lean_timestamps.timestamp_writer`.
+    """
     try:
         statement = page_statement(queryset)
     except EmptyResultSet:
@@ -452,7 +466,10 @@ def read_tuples(queryset: QuerySet[Any]) -> Iterable[tuple[Any, ...]]:
     if statement is None:
         rows: Any = queryset.values_list(*ENTRY_COLUMNS)
     else:
-        with connections[queryset.db].cursor() as cursor:
+        connection = connections[queryset.db]
+        with connection.cursor() as cursor:
+            if timestamps_as_text and connection.vendor == "postgresql":
+                cursor.cursor.adapters.register_loader("timestamptz", TextLoader)
             cursor.execute(*statement)
             rows = cursor.fetchall()
         converters = _select(queryset.db).converters
