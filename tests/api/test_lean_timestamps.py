@@ -139,7 +139,7 @@ def test_the_list_reads_postgresqls_text_and_writes_the_serializers_bytes(
     queryset = entries().for_contact(person).order_by("-date", "-entry_no")
     # A page as the endpoint reads it: its own columns, sliced.
     page = queryset.select_related(None)[:50]
-    read = list(read_tuples(page, timestamps_as_text=True))
+    read = list(read_tuples(page, as_text=True))
     at = InteractionLogEntrySerializer.Meta.fields.index("created_at")
     expected_type = str if connection.vendor == "postgresql" else dt.datetime
     assert {type(row[at]) for row in read} == {expected_type}

@@ -451,13 +451,15 @@ def read_rows(queryset: QuerySet[Any]) -> list[dict[str, Any]]:
 
 
 def read_tuples(
-    queryset: QuerySet[Any], *, timestamps_as_text: bool = False
+    queryset: QuerySet[Any], *, as_text: bool = False
 ) -> Iterable[tuple[Any, ...]]:
     """The rows of :func:`read_rows` as tuples of ``ENTRY_FIELDS``' values.
 
-    ``timestamps_as_text``: on PostgreSQL, a plain queryset's timestamps are
-    read as the database writes them (``2026-11-27 10:11:12.5+00``), for
-    :func:`~interactions.api.entries.lean_timestamps.timestamp_writer`.
+    ``as_text``: on PostgreSQL, a plain queryset's timestamps and amounts are
+    read as the database writes them (``2026-11-27 10:11:12.5+00``,
+    ``12.50``), for the JSON rows of
+    :mod:`~interactions.api.entries.lean_json`: they are written from that
+    text, not from a ``datetime`` or ``Decimal`` built for it.
     """
     try:
         statement = page_statement(queryset)
@@ -468,8 +470,9 @@ def read_tuples(
     else:
         connection = connections[queryset.db]
         with connection.cursor() as cursor:
-            if timestamps_as_text and connection.vendor == "postgresql":
-                cursor.cursor.adapters.register_loader("timestamptz", TextLoader)
+            if as_text and connection.vendor == "postgresql":
+                for column_type in ("timestamptz", "numeric"):
+                    cursor.cursor.adapters.register_loader(column_type, TextLoader)
             cursor.execute(*statement)
             rows = cursor.fetchall()
         converters = _select(queryset.db).converters

@@ -101,13 +101,14 @@ class _Memo(dict[Any, str]):
 def _keep(value: Any) -> bool:
     """Values that equal only values written the same: not an aware time (equal
     across offsets), not a NaN, infinite or negative zero amount (-0.00 equals
-    0.00), nothing but these types."""
+    0.00), nothing but these types (a text: a choice, or an amount as the
+    database writes it)."""
     kind = type(value)
     if kind is dt.time:
         return value.tzinfo is None
     if kind is Decimal:
         return keeps_decimal(value)
-    return kind in (int, bool, dt.date)
+    return kind in (str, int, bool, dt.date)
 
 
 @cache
@@ -127,10 +128,14 @@ def _template() -> tuple[tuple[str, ...], tuple[tuple[str, Any], ...]]:
             writers.append(("timestamp", field))
             continue
         convert = _static_converter(field, name)
-        nullable = InteractionLogEntry._meta.get_field(name).null
-        if convert is None and _read_as(name) is str and not nullable:
+        column = InteractionLogEntry._meta.get_field(name)
+        # Free text and unique numbers are written each time; choices, flags,
+        # amounts, dates and small counters are remembered (few values).
+        as_is = convert is None and not column.null
+        choice = isinstance(field, serializers.ChoiceField)
+        if as_is and _read_as(name) is str and not choice:
             writers.append(("static", encode))
-        elif convert is None and _read_as(name) is int and not nullable:
+        elif as_is and _read_as(name) is int and column.unique:
             writers.append(("static", int.__repr__))
         else:
             writers.append(("memo", (field, convert)))
@@ -282,7 +287,7 @@ class TupleRowsIterable(BaseIterable):
     """Iterating the queryset yields :func:`read_tuples` as ``EntryTuple``."""
 
     def __iter__(self) -> Iterator[Any]:
-        return map(EntryTuple, read_tuples(self.queryset, timestamps_as_text=True))
+        return map(EntryTuple, read_tuples(self.queryset, as_text=True))
 
 
 def lean_list(view: GenericAPIView[Any], queryset: QuerySet[Any]) -> Response:

@@ -6,7 +6,7 @@ DRF's ``DateTimeField`` writes a timestamp as
 path, a quarter of a row: Django's time-zone loader (a Python call per
 value), the conversion and ``isoformat``. PostgreSQL writes the timestamp as
 text anyway (``2026-11-27 10:11:12.5+00``, the session's zone being UTC), so
-the list reads that text (``read_tuples(…, timestamps_as_text=True)``)
+the list reads that text (``read_tuples(…, as_text=True)``)
 and rewrites it:
 
 * the zone's offset is worked out once per UTC day and kept
@@ -103,7 +103,7 @@ def timestamp_writer(
     field: serializers.DateTimeField, encode: Callable[[Any], str], prefix: str = ""
 ) -> Callable[[Any], str]:
     """Writes a timestamp column's value — PostgreSQL's text
-    (``read_tuples(…, timestamps_as_text=True)``), a ``datetime`` (SQLite) or
+    (``read_tuples(…, as_text=True)``), a ``datetime`` (SQLite) or
     None — as ``prefix`` and the JSON of ``field``'s representation in the
     current zone."""
     convert = timestamp_converter(field)
