@@ -216,10 +216,11 @@ def growth_checks(small: Context, ctx: Context) -> list[Check]:
 
     The small log is in a database of its own (``small.database``, built and
     its user logged in before the full log was built). Both sides are timed
-    in turns in one :func:`sample_round_robin` — small then full, page by
-    page, every round — each request with its side's database in place of
-    the default connection (:func:`bench.databases.on_database`), so a drift
-    of the machine's speed hits both alike.
+    in turns in one :func:`sample_round_robin` — every page on both logs in
+    each round, in the round's own order — each request with its side's
+    database in place of the default connection
+    (:func:`bench.databases.on_database`), so a drift of the machine's speed
+    hits both alike.
     """
     for side in (small, ctx):
         counted = entries_in(side)

@@ -214,6 +214,11 @@ def main() -> int:
     build_seconds = time.monotonic() - build_started
     progress(f"  built in {build_seconds:.1f} s: {dataset.as_dict()}")
     ctx = cases.make_context(dataset, runs=runs, heavy_runs=heavy_runs)
+    # The requests are timed in a process settled as a web process is
+    # (interactions_crm/wsgi.py): URLconf loaded, startup objects frozen.
+    from interactions_crm.platform.startup import settle
+
+    settle()
 
     results: dict[str, list] = {}
     if small_ctx is not None:

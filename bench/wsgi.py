@@ -12,3 +12,7 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "interactions_crm.settings")
 application = get_wsgi_application()
 settings.ROOT_URLCONF = "bench.baseline"
+
+from interactions_crm.platform.startup import settle  # noqa: E402 - needs Django set up
+
+settle()  # as interactions_crm/wsgi.py, with the baseline URLconf

@@ -14,7 +14,13 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 
 from bench.databases import add_alias, on_database, remove_alias, small_database_url
 from bench.dataset import DatasetSpec, build_dataset, contact_no
-from bench.harness import END_MARKER, START_MARKER, Check, write_report
+from bench.harness import (
+    END_MARKER,
+    START_MARKER,
+    Check,
+    sample_round_robin,
+    write_report,
+)
 from contacts.models import Contact
 from interactions.models import EntryComment, InteractionLogEntry, Segment
 from interactions.services import log_segment
@@ -151,6 +157,26 @@ def test_ratio_budget_is_judged_against_the_baseline():
     assert within.passed and within.ratio == 1.5
     assert not over.passed
     assert faster.passed and faster.ratio == 10
+
+
+def test_rounds_run_every_call_once_in_orders_of_their_own():
+    """No call always follows the same neighbour; the orders repeat run to run."""
+
+    def recorded() -> list[str]:
+        calls, log = {}, []
+        for name in "abcd":
+            calls[name] = lambda name=name: log.append(name)
+        results = sample_round_robin(calls, runs=30, warmup=1)
+        assert all(len(wall) == 30 == len(cpu) for wall, cpu in results.values())
+        return log
+
+    log = recorded()
+    rounds = [tuple(log[i : i + 4]) for i in range(4, len(log), 4)]  # after warm-up
+    assert all(sorted(order) == list("abcd") for order in rounds)
+    assert len(set(rounds)) > 5
+    followers = {rnd[rnd.index("a") + 1] for rnd in rounds if rnd[-1] != "a"}
+    assert len(followers) == 3
+    assert recorded() == log
 
 
 def test_absolute_and_equality_budgets():
