@@ -34,6 +34,7 @@ from contacts.selectors import (
 from contacts.services import create_contact, update_contact
 from interactions_crm.platform.forms import add_service_errors
 from interactions_crm.platform.keyset import InvalidCursor, KeysetPage, keyset_page
+from interactions_crm.platform.links import UrlPattern
 
 
 class StaffRequest(HttpRequest):
@@ -144,12 +145,13 @@ def card_context(request: StaffRequest, contact: Contact) -> dict[str, Any]:
     The interactions app extends the card with the contact's interactions
     (statistics, timeline, actions); this app knows nothing of them.
     """
+    persons = company_persons(contact, CARD_PERSONS + 1) if contact.is_company else []
+    person_url = UrlPattern("contacts:contact-detail", "no")
     return {
         "contact": contact,
         "classification": contact_classification(contact),
-        "persons": company_persons(contact, CARD_PERSONS + 1)
-        if contact.is_company
-        else [],
+        # (person, its card's URL): one reverse() for the list.
+        "persons": [(person, person_url(person.no)) for person in persons],
         "card_persons": CARD_PERSONS,
         "can_change": request.user.has_perm("contacts.change_contact"),
     }

@@ -43,9 +43,10 @@ from interactions.models import (
     LogViewPreference,
     SavedLogView,
 )
-from interactions.selectors.display import UrlPattern, choice_labels
+from interactions.selectors.display import choice_labels
 from interactions.selectors.log import log_filterset
 from interactions_crm.platform.keyset import KeysetPage, keyset_page
+from interactions_crm.platform.links import UrlPattern
 from interactions_crm.platform.localformat import LocalFormats
 
 # --- sort orders ----------------------------------------------------------------------

@@ -27,9 +27,10 @@ from interactions.models import (
     InteractionLogEntry,
     InteractionTemplate,
 )
-from interactions.selectors.display import UrlPattern, choice_labels
+from interactions.selectors.display import choice_labels
 from interactions_crm.platform.compiled import STAND_IN_ID, CompiledQuery
 from interactions_crm.platform.keyset import KeysetPage, encode_cursor, keyset_page
+from interactions_crm.platform.links import UrlPattern
 from interactions_crm.platform.localformat import LocalFormats
 
 #: Newest first; the entry number breaks ties between equal dates.

@@ -218,6 +218,26 @@ def test_card_shows_details_classification_and_statistics(staff_client, person):
     assert stats["last_interaction_date"] == dt.date(2026, 3, 5)
 
 
+def test_company_card_links_its_first_persons_by_name_and_offers_all(
+    staff_client, company, monkeypatch
+):
+    monkeypatch.setattr(contact_views, "CARD_PERSONS", 2)
+    persons = [
+        factories.PersonFactory(company=company, name=name, no=f"KP-{i}")
+        for i, name in enumerate(["Cecilie", "Ann", "Bo"])
+    ]
+
+    response = staff_client.get(contact_url("contact-detail", company))
+
+    html = response.content.decode()
+    ann, bo, cecilie = persons[1], persons[2], persons[0]
+    assert f'<a href="{ann.get_absolute_url()}">Ann</a>' in html
+    assert f'<a href="{bo.get_absolute_url()}">Bo</a>' in html
+    assert html.index(">Ann<") < html.index(">Bo<")
+    assert cecilie.get_absolute_url() not in html
+    assert "Show all persons" in html
+
+
 def test_company_timeline_includes_persons_newest_first_and_marks_canceled(
     staff_client, company, person
 ):
