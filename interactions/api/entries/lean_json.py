@@ -111,6 +111,10 @@ def _keep(value: Any) -> bool:
     return kind in (str, int, bool, dt.date)
 
 
+def _never(value: Any) -> bool:
+    return False
+
+
 @cache
 def _template() -> tuple[tuple[str, ...], tuple[tuple[str, Any], ...]]:
     """What comes before each field's value in a row (``{"entry_no":``,
@@ -211,6 +215,11 @@ def template_rows(rows: list[Any], encoder: json.JSONEncoder) -> str:
             write = shown.__getitem__
         elif kind == "timestamp":
             write = timestamp_writer(target, encode, prefix)
+            if InteractionLogEntry._meta.get_field(target.field_name).null:
+                # Mostly empty (canceled_at): null looked up, no Python call.
+                nulls = _Memo(write, _never)
+                nulls[None] = prefix + "null"
+                write = nulls.__getitem__
         else:
             write = _memo(*target, prefix=prefix, encode=encode).__getitem__
         pieces.append(map(write, column))
