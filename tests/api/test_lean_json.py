@@ -195,3 +195,35 @@ def test_an_indented_page_is_rendered_by_drf_itself(integrator_api, hard_entries
     want = _serializer_bytes(response, entries(), "application/json; indent=4")
     assert response.content == want
     assert b'\n    "next"' in response.content
+
+
+def test_columns_alike_on_the_page_are_written_once_and_still_per_row(
+    integrator_api, person, template, settings
+):
+    """A column with one value on the whole page is written once for all rows
+    (the timeline's contact, fields left empty); one value differing in the
+    last row only, an amount equal but not alike (-0.00), a single row."""
+    settings.TIME_ZONE = "Europe/Oslo"
+    made = [make_entry(person, template, date=dt.date(2026, 3, d)) for d in (1, 2, 3)]
+    same = {
+        "created_at": dt.datetime(2026, 3, 1, 9, 0, tzinfo=dt.UTC),
+        "cost": Decimal("0.00"),
+        "subject": "Same",
+    }
+    InteractionLogEntry.objects.filter(pk__in=[e.pk for e in made]).update(**same)
+    # The oldest entry (last row of the page) differs in one column each.
+    InteractionLogEntry.objects.filter(pk=made[0].pk).update(
+        subject="Other", duration=Decimal("-0.00"), language="nb"
+    )
+    refigure(InteractionLogEntry.objects.filter(pk__in=[e.pk for e in made]))
+    url = f"/api/v1/contacts/{person.no}/interactions/"
+    queryset = entries().for_contact(person)
+
+    for query in ({}, {"page_size": 1}):
+        response = integrator_api.get(url, query)
+
+        _json_path_expected(response)
+        assert response.content == _serializer_bytes(response, queryset)
+    rows = integrator_api.get(url).json()["results"]
+    assert [row["subject"] for row in rows] == ["Same", "Same", "Other"]
+    assert [row["language"] for row in rows] == ["", "", "nb"]

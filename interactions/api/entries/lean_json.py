@@ -115,6 +115,18 @@ def _never(value: Any) -> bool:
     return False
 
 
+def _written_alike(kind: str, value: Any) -> bool:
+    """Whether every value equal to ``value`` in a column of ``kind`` is
+    written as ``value`` is: a key (its label), text, a number, a flag or
+    nothing; a remembered kind's value that may be remembered (:func:`_keep`).
+    Not a ``datetime`` (SQLite's timestamps: equal across zones)."""
+    if kind == "reference" or value is None:
+        return True
+    if kind == "memo":
+        return _keep(value)
+    return type(value) in (str, int, bool)
+
+
 @cache
 def _template() -> tuple[tuple[str, ...], tuple[tuple[str, Any], ...]]:
     """What comes before each field's value in a row (``{"entry_no":``,
@@ -203,13 +215,17 @@ def template_rows(rows: list[Any], encoder: json.JSONEncoder) -> str:
         for table, found in labels.items()
     }
     # A piece per column and row: the field's name and value (one piece when
-    # the value is looked up, two when a function writes it).
+    # the value is looked up, two when a function writes it). A column with
+    # one value on the whole page (the contact of a timeline, a field left
+    # empty) is written once, and with the constant columns beside it: one
+    # piece per row for the run.
+    count = len(rows)
     pieces: list[Any] = []
+    run: list[str] = []
     for prefix, (kind, target), column in zip(before, plan, columns, strict=True):
         if kind == "static":
-            pieces += (repeat(prefix), map(target, column))
-            continue
-        if kind == "reference":
+            write = target
+        elif kind == "reference":
             shown = {pk: prefix + text for pk, text in labels_json[target].items()}
             shown[None] = prefix + "null"
             write = shown.__getitem__
@@ -222,11 +238,21 @@ def template_rows(rows: list[Any], encoder: json.JSONEncoder) -> str:
                 write = nulls.__getitem__
         else:
             write = _memo(*target, prefix=prefix, encode=encode).__getitem__
-        pieces.append(map(write, column))
-    pieces.append(repeat("},"))
-    # Each row's pieces in turn, in one string: no per-row template. The
-    # columns end together; the prefixes repeat without end (not strict).
-    rows_text = "".join(chain.from_iterable(zip(*pieces, strict=False)))
+        first = column[0]
+        if _written_alike(kind, first) and column.count(first) == count:
+            run.append(prefix + write(first) if kind == "static" else write(first))
+            continue
+        if run:
+            pieces.append(repeat("".join(run), count))
+            run = []
+        if kind == "static":
+            pieces += (repeat(prefix, count), map(write, column))
+        else:
+            pieces.append(map(write, column))
+    run.append("},")
+    pieces.append(repeat("".join(run), count))
+    # Each row's pieces in turn, in one string: no per-row template.
+    rows_text = "".join(chain.from_iterable(zip(*pieces, strict=True)))
     text = "[" + rows_text[:-1] + "]"
     for character, escaped in _LINE_SEPARATORS:
         if character in text:
