@@ -102,9 +102,6 @@ class TimelineItem:
     """
 
     entry_no: int
-    url: str
-    title: str
-    canceled: bool
     html: SafeString
 
 
@@ -391,9 +388,6 @@ def timeline_items(
         items.append(
             TimelineItem(
                 entry_no=row["entry_no"],
-                url=url,
-                title=title,
-                canceled=row["canceled"],
                 html=build.item(
                     row,
                     url=url,
