@@ -151,7 +151,7 @@ def _template() -> tuple[tuple[str, ...], tuple[tuple[str, Any], ...]]:
         choice = isinstance(field, serializers.ChoiceField)
         if as_is and _read_as(name) is str and not choice:
             writers.append(("static", encode))
-        elif as_is and _read_as(name) is int and column.unique:
+        elif as_is and _read_as(name) is int and getattr(column, "unique", False):
             writers.append(("static", int.__repr__))
         else:
             writers.append(("memo", (field, convert)))

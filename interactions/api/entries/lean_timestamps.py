@@ -68,14 +68,17 @@ class _Days(dict[str, _Day | None]):
             return None  # not a day (not remembered), or at the calendar's end
         offset = first.utcoffset()
         answer = None
-        steady = offset is not None and offset == last.utcoffset()
-        if steady and not offset.seconds % 60:
+        # The same offset all day, in whole minutes.
+        if (
+            offset is not None
+            and offset == last.utcoffset()
+            and not offset.seconds % 60
+        ):
             iso = first.isoformat()
             suffix = "Z" if iso.endswith("+00:00") else iso[-6:]
+            before, same, after = (f'{self.prefix}"{d.isoformat()}T' for d in dates)
             answer = _Day(
-                offset // dt.timedelta(minutes=1),
-                *(f'{self.prefix}"{d.isoformat()}T' for d in dates),
-                suffix + '"',
+                offset // dt.timedelta(minutes=1), before, same, after, suffix + '"'
             )
         if len(self) < _DAYS_KEPT:
             self[day] = answer
