@@ -7,12 +7,15 @@ JSON at once, and the page is one string of the field names
 (``{"entry_no":``, ``,"contact":`` …) and the rows' values in turn
 (:func:`template_rows`):
 
-* a text column by ``json``'s own string encoder (what the renderer calls);
-* a date, clock time, amount, choice, boolean or key by the serializer's
-  field once per distinct value, then remembered (:class:`_Memo`);
+* free text by ``json``'s own string encoder (what the renderer calls);
+* a date, clock time, amount, choice, boolean or small counter by the
+  serializer's field once per distinct value, then remembered with the
+  field's name (:class:`_Memo`);
 * a reference by its business key, read for the whole page with one query
   (:func:`read_labels`), a timestamp in the request's time zone from the
-  database's own text of it (:mod:`~interactions.api.entries.lean_timestamps`).
+  database's own text of it (:mod:`~interactions.api.entries.lean_timestamps`);
+* a column with one value on the whole page once for all its rows
+  (:func:`_written_alike`).
 
 The rows are read as tuples with the statement of
 :mod:`interactions.api.entries.lean` (compiled once). The page's envelope
