@@ -145,13 +145,18 @@ def card_context(request: StaffRequest, contact: Contact) -> dict[str, Any]:
     The interactions app extends the card with the contact's interactions
     (statistics, timeline, actions); this app knows nothing of them.
     """
-    persons = company_persons(contact, CARD_PERSONS + 1) if contact.is_company else []
-    person_url = UrlPattern("contacts:contact-detail", "no")
+    persons: list[tuple[Contact, str]] = []
+    if contact.is_company:
+        # (person, its card's URL): one reverse() for the list.
+        person_url = UrlPattern("contacts:contact-detail", "no")
+        persons = [
+            (person, person_url(person.no))
+            for person in company_persons(contact, CARD_PERSONS + 1)
+        ]
     return {
         "contact": contact,
         "classification": contact_classification(contact),
-        # (person, its card's URL): one reverse() for the list.
-        "persons": [(person, person_url(person.no)) for person in persons],
+        "persons": persons,
         "card_persons": CARD_PERSONS,
         "can_change": request.user.has_perm("contacts.change_contact"),
     }
